@@ -1,0 +1,15 @@
+"""Errors the command line turns into one clear line and an exit status."""
+
+
+class XinfangError(Exception):
+    """A problem the user can act on. exit_code follows CONTRACT §1 (1 problem found, 2 bad input)."""
+
+    exit_code = 2
+
+
+class UsageError(XinfangError):
+    exit_code = 2
+
+
+class CheckFailed(XinfangError):
+    exit_code = 1
