@@ -74,3 +74,12 @@ def warehouse_lock(path: Path, what: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def crash_point(name: str) -> None:
+    """Test hook: `XINFANG_CRASH_AT=name` kills this process with SIGKILL at that point, so the
+    tests can prove that an interrupted write leaves nothing half-done."""
+    if os.environ.get("XINFANG_CRASH_AT") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pipelines import audit, paths, seeds
 from pipelines.errors import UsageError, XinfangError
-from pipelines.fsutil import warehouse_lock
+from pipelines.fsutil import crash_point, warehouse_lock
 from pipelines.ingest import lake
 from pipelines.ingest.pseudonymise import fingerprint, hash_column, load_or_create_key
 from pipelines.ingest.read import Unreadable, file_format, open_source
@@ -222,7 +222,9 @@ def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: byt
     result.reasons = Counter(bad.get_column("reason").to_list())
     if result.ignored_columns:
         result.message = "未使用的列 (ignored columns): " + "、".join(result.ignored_columns)
+    crash_point("before_batch_rename")
     writer.commit(tmp)
+    crash_point("after_batch_rename")
     if bad.height:
         audit.write_records(
             "quarantine",
@@ -231,6 +233,7 @@ def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: byt
                 pl.lit(batch_id).alias("batch_id"), pl.lit(str(path)).alias("file_name")
             ),
         )
+    crash_point("before_ledger")
     _ledger(result, sha, key_fp)  # the commit point
     known.add(sha)
     return result
