@@ -1,0 +1,1 @@
+"""Leadership dashboards (Dash, offline: every asset is served from installed packages)."""

@@ -1,0 +1,1 @@
+"""Dashboard pages, one module each, registered with `dash.register_page`."""

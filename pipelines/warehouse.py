@@ -1,0 +1,330 @@
+"""The read side of the warehouse: `xinfang query`, the dashboards and the export read here.
+
+`connect()` opens an in-memory DuckDB, attaches the published build file read-only and
+mirrors each of its schemas (`marts`, `staging`, `meta`, ...) as views under the same names,
+so `select * from marts.fct_cases` works as written. The audit records (CONTRACT §6) are
+loaded beside them as schema `audit`, as they are at the moment of connecting, so they are
+readable even before anything is published. The connection is then locked: no file access,
+no configuration change, and the published file is read-only, so a query can neither write
+files nor attach other databases.
+
+Connections are short-lived: open one per query or page render, never keep one around,
+because the published build changes by an atomic pointer switch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import audit, paths
+from pipelines.errors import UsageError, XinfangError
+
+ALIAS = "xinfang"
+"""Catalog name of the attached build: dbt-duckdb names the database after the file's stem and
+the build's views refer to it, so the attachment must keep that name."""
+
+DB_FILE_NAME = "xinfang.duckdb"
+NO_BUILD_MESSAGE = "尚无已发布的数据仓库，请先运行 xinfang build"
+FORMATS = ("table", "csv", "json")
+TABLE_ROW_LIMIT = 1000
+READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
+
+_BUILD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SKIP_SCHEMAS = {"information_schema", "pg_catalog"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the published build is
+# ---------------------------------------------------------------------------------------------
+
+
+def published_build_id() -> str | None:
+    """The build id the pointer file names, or None when nothing has been published."""
+    try:
+        text = paths.pointer_file().read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not text:
+        return None
+    if not _BUILD_ID.match(text):
+        raise XinfangError(f"发布指针文件内容无效：{paths.pointer_file()}")
+    return text
+
+
+def build_db_path(build_id: str) -> Path:
+    return paths.builds_dir() / build_id / DB_FILE_NAME
+
+
+# ---------------------------------------------------------------------------------------------
+# Connections
+# ---------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def connect(*, require_build: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A locked, read-only view of the published warehouse plus the audit records.
+
+    With no published build the connection still has the `audit` schema (and nothing else);
+    `require_build=True` raises the "nothing published yet" error instead.
+    The id of the attached build is `attached_build_id(con)`.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        build_id = _attach_published(con)
+        if build_id is None and require_build:
+            raise XinfangError(NO_BUILD_MESSAGE)
+        if build_id is not None:
+            _mirror_schemas(con)
+        _load_audit(con)
+        con.execute("SET VARIABLE xinfang_build_id = ?", [build_id])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        yield con
+    finally:
+        con.close()
+
+
+def attached_build_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The build id a connection from `connect()` attached (None when nothing was published)."""
+    row = con.sql("select getvariable('xinfang_build_id')").fetchall()
+    return row[0][0] if row else None
+
+
+def _attach_published(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Attach the build the pointer names; re-read the pointer once if retention removed the
+    file between reading the pointer and opening it."""
+    for attempt in (1, 2):
+        build_id = published_build_id()
+        if build_id is None:
+            return None
+        db_path = build_db_path(build_id)
+        try:
+            con.execute(f"ATTACH {_literal(str(db_path))} AS {ALIAS} (READ_ONLY)")
+            return build_id
+        except duckdb.IOException as exc:
+            if attempt == 2 or published_build_id() == build_id and db_path.exists():
+                raise XinfangError(f"无法打开已发布的构建 {build_id}：{_first_line(exc)}") from None
+    return None  # pragma: no cover - the loop always returns or raises
+
+
+def _mirror_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Expose each schema of the attached build under its own name in the memory catalog."""
+    schemas = [
+        s
+        for (s,) in con.execute(
+            "select schema_name from duckdb_schemas() "
+            "where database_name = ? and not internal order by schema_name",
+            [ALIAS],
+        ).fetchall()
+        if s not in _SKIP_SCHEMAS
+    ]
+    relations = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = ? "
+        "union all "
+        "select schema_name, view_name from duckdb_views() where database_name = ? "
+        "and not internal order by 1, 2",
+        [ALIAS, ALIAS],
+    ).fetchall()
+    for schema in schemas:
+        if schema != "main":
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS memory.{_ident(schema)}")
+    for schema, name in relations:
+        if schema in _SKIP_SCHEMAS:
+            continue
+        source = f"{ALIAS}.{_ident(schema)}.{_ident(name)}"
+        target = f"memory.{_ident(schema)}.{_ident(name)}"
+        try:
+            con.execute(f"CREATE VIEW {target} AS SELECT * FROM {source}")
+        except duckdb.Error:
+            # A relation that cannot be bound (a broken view in the build) is left out rather
+            # than making every other table unreadable; it is still there under `xinfang.`.
+            continue
+
+
+def _load_audit(con: duckdb.DuckDBPyConnection) -> None:
+    """Materialise each audit table in memory (the connection gets no file access later)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS memory.audit")
+    for table, schema in audit.SCHEMAS.items():
+        columns = {name: _duck_type(dtype) for name, dtype in schema.items()}
+        target = f"memory.audit.{_ident(table)}"
+        files = _audit_files(table)
+        if not files:
+            cols = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+            con.execute(f"CREATE TABLE {target} ({cols})")
+            continue
+        scan = (
+            "read_parquet([" + ", ".join(_literal(str(f)) for f in files) + "], "
+            "union_by_name = true)"
+        )
+        present = {row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+        select = ", ".join(
+            (f"CAST({_ident(c)} AS {t})" if c in present else f"CAST(NULL AS {t})")
+            + f" AS {_ident(c)}"
+            for c, t in columns.items()
+        )
+        con.execute(f"CREATE TABLE {target} AS SELECT {select} FROM {scan}")
+
+
+def _audit_files(table: str) -> list[Path]:
+    folder = paths.audit_dir(table)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.glob("*.parquet")
+        if not p.name.startswith(".") and p.is_file() and p.stat().st_size > 0
+    )
+
+
+def _duck_type(dtype: pl.DataType) -> str:
+    if dtype == pl.String:
+        return "VARCHAR"
+    if dtype == pl.Int64:
+        return "BIGINT"
+    if dtype == pl.Int32:
+        return "INTEGER"
+    if dtype == pl.Float64:
+        return "DOUBLE"
+    if dtype == pl.Boolean:
+        return "BOOLEAN"
+    if dtype == pl.Date:
+        return "DATE"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP"
+    raise TypeError(f"no DuckDB type for audit column type {dtype}")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------------------
+# xinfang query
+# ---------------------------------------------------------------------------------------------
+
+
+def read_only_statements(sql: str) -> list[str]:
+    """Split `sql` into statements, refusing anything but queries (one clear line)."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise UsageError(_first_line(exc)) from None
+    if not statements:
+        raise UsageError("没有可执行的查询语句")
+    for st in statements:
+        kind = st.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise UsageError(f"只允许只读查询（SELECT），拒绝执行 {kind} 语句")
+    return [st.query for st in statements]
+
+
+def query_frame(sql: str) -> tuple[list[str], list[tuple]]:
+    """Run a read-only query; returns (column names, rows). The last statement's result."""
+    statements = read_only_statements(sql)
+    with connect() as con:
+        build_id = attached_build_id(con)
+        try:
+            result = None
+            for text in statements:
+                result = con.sql(text)
+            if result is None:
+                return [], []
+            return list(result.columns), result.fetchall()
+        except duckdb.CatalogException as exc:
+            if build_id is None:
+                raise XinfangError(NO_BUILD_MESSAGE) from None
+            raise UsageError(_first_line(exc)) from None
+        except duckdb.Error as exc:
+            raise UsageError(_first_line(exc)) from None
+
+
+def run_query(sql: str, fmt: str = "table") -> None:
+    """`xinfang query SQL --format csv|table|json`: print the result to stdout."""
+    fmt = (fmt or "table").lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"未知的输出格式 {fmt!r}，可选 csv、table、json")
+    columns, rows = query_frame(sql)
+    out = sys.stdout
+    if fmt == "csv":
+        out.write(to_csv(columns, rows))
+    elif fmt == "json":
+        out.write(to_json(columns, rows) + "\n")
+    else:
+        _print_table(columns, rows)
+    out.flush()
+
+
+def to_csv(columns: list[str], rows: list[tuple]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else _plain(v) for v in row])
+    return buf.getvalue()
+
+
+def to_json(columns: list[str], rows: list[tuple]) -> str:
+    records = [dict(zip(columns, (_jsonable(v) for v in row), strict=True)) for row in rows]
+    return json.dumps(records, ensure_ascii=False)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in rows[:TABLE_ROW_LIMIT]:
+        table.add_row(*("" if v is None else _plain(v) for v in row))
+    console.print(table)
+    if len(rows) > TABLE_ROW_LIMIT:
+        console.print(
+            f"（共 {len(rows)} 行，仅显示前 {TABLE_ROW_LIMIT} 行；完整结果请用 --format csv）"
+        )
+    else:
+        console.print(f"（{len(rows)} 行）")
