@@ -1,0 +1,8 @@
+{# Non-null values are zero or more (counts, day spans). #}
+{% test not_negative(model, column_name) %}
+
+select *
+from {{ model }}
+where {{ column_name }} < 0
+
+{% endtest %}
