@@ -1,0 +1,128 @@
+-- Every known village × year with its five indicators and the model-village standard
+-- (CONTRACT §3 definition 17; thresholds from the village_standards seed).
+with
+
+villages as (
+
+    select * from {{ ref('int_villages_resolved_by_year') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('int_cases_joined') }}
+
+),
+
+standards as (
+
+    select * from {{ ref('village_standards') }}
+
+),
+
+thresholds as (
+
+    select
+        max(case when indicator = 'petitions_per_1k' then max_value end)
+            as max_petitions_per_1k,
+        max(case when indicator = 'repeat_petitions' then max_value end)
+            as max_repeat_petitions,
+        max(case when indicator = 'skip_level_petitions' then max_value end)
+            as max_skip_level_petitions,
+        max(case when indicator = 'collective_petitions' then max_value end)
+            as max_collective_petitions,
+        max(case when indicator = 'abnormal_petitions' then max_value end)
+            as max_abnormal_petitions
+
+    from standards
+
+),
+
+counts as (
+
+    select
+        village_code,
+        received_year as year,
+        count(*) as petitions,
+        count(*) filter (where is_repeat) as repeat_petitions,
+        count(*) filter (where is_skip_level) as skip_level_petitions,
+        count(*) filter (where is_collective) as collective_petitions,
+        count(*) filter (where is_abnormal) as abnormal_petitions,
+        count(*) filter (where is_visit) as visits,
+        count(*) filter (where is_first_time) as first_time_petitions,
+        count(*) filter (where is_first_time and is_closed_within_30d is not null)
+            as first_time_due,
+        count(*) filter (where is_first_time and is_closed_within_30d)
+            as first_time_closed_within_30d,
+        count(*) filter (where satisfaction is not null) as rated,
+        count(*) filter (where satisfaction = 'satisfied') as rated_satisfied,
+        count(*) filter (where satisfaction = 'basically_satisfied')
+            as rated_basically_satisfied
+
+    from cases
+    where is_known_village
+    group by village_code, received_year
+
+),
+
+joined as (
+
+    select
+        villages.village_code,
+        villages.year,
+        villages.town_code,
+        villages.population,
+        coalesce(counts.petitions, 0) as petitions,
+        coalesce(counts.repeat_petitions, 0) as repeat_petitions,
+        coalesce(counts.skip_level_petitions, 0) as skip_level_petitions,
+        coalesce(counts.collective_petitions, 0) as collective_petitions,
+        coalesce(counts.abnormal_petitions, 0) as abnormal_petitions,
+        coalesce(counts.visits, 0) as visits,
+        coalesce(counts.first_time_due, 0) as first_time_due,
+        coalesce(counts.first_time_closed_within_30d, 0) as first_time_closed_within_30d,
+        coalesce(counts.rated, 0) as rated,
+        coalesce(counts.rated_satisfied, 0) as rated_satisfied,
+        coalesce(counts.rated_basically_satisfied, 0) as rated_basically_satisfied,
+        1000.0 * coalesce(counts.petitions, 0) / villages.population as petitions_per_1k
+
+    from villages
+    left join counts
+        on villages.village_code = counts.village_code and villages.year = counts.year
+
+),
+
+checked as (
+
+    select
+        joined.*,
+        joined.petitions_per_1k <= thresholds.max_petitions_per_1k
+            as is_per_1k_within_standard,
+        joined.repeat_petitions <= thresholds.max_repeat_petitions
+            as is_repeat_within_standard,
+        joined.skip_level_petitions <= thresholds.max_skip_level_petitions
+            as is_skip_level_within_standard,
+        joined.collective_petitions <= thresholds.max_collective_petitions
+            as is_collective_within_standard,
+        joined.abnormal_petitions <= thresholds.max_abnormal_petitions
+            as is_abnormal_within_standard
+
+    from joined
+    cross join thresholds
+
+),
+
+final as (
+
+    select
+        *,
+        is_per_1k_within_standard
+        and is_repeat_within_standard
+        and is_skip_level_within_standard
+        and is_collective_within_standard
+        and is_abnormal_within_standard as is_meets_standard
+
+    from checked
+
+)
+
+select * from final
