@@ -1,0 +1,62 @@
+"""Rate ratios with exact confidence intervals, for year-over-year change in counts.
+
+Two Poisson counts a (this period) and b (the comparison period), with exposures e_a and e_b
+(1 and 1 when the periods are alike). Conditional on n = a + b, a is binomial with
+p = RR·e_a / (RR·e_a + e_b), so an exact (Clopper–Pearson) interval for p maps to one for
+the rate ratio RR = (p / (1 − p)) · (e_b / e_a). It is defined when a or b is zero, where a
+Wald interval on log(RR) is not (Rothman & Greenland, Modern Epidemiology, ch. 14; Ulm 1990).
+
+Worked value (docs and tests): 200 → 130 events gives RR 0.65, a fall of 35%, with a 95%
+interval for the fall of about 19% to 48%.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy.stats import beta
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    ratio: float | None  # a/e_a ÷ b/e_b; None when b is zero
+    low: float | None  # lower 95% limit of the ratio (0 when a is zero)
+    high: float | None  # upper limit; None (unbounded) when b is zero
+
+    @property
+    def change(self) -> float | None:
+        """Relative change (ratio − 1): −0.35 is a 35% fall."""
+        return None if self.ratio is None else self.ratio - 1.0
+
+
+def rate_ratio_ci(a: int, b: int, level: float = 0.95, exposure_a: float = 1.0,
+                  exposure_b: float = 1.0) -> RateRatio:
+    """Exact conditional interval for the ratio of two Poisson rates (see module docstring)."""
+    if a < 0 or b < 0:
+        raise ValueError("counts must be non-negative")
+    if exposure_a <= 0 or exposure_b <= 0:
+        raise ValueError("exposures must be positive")
+    scale = exposure_b / exposure_a
+    n = a + b
+    if n == 0:
+        return RateRatio(None, None, None)
+    alpha = 1.0 - level
+    p_low = 0.0 if a == 0 else float(beta.ppf(alpha / 2, a, b + 1))
+    p_high = 1.0 if b == 0 else float(beta.ppf(1 - alpha / 2, a + 1, b))
+    ratio = None if b == 0 else (a / b) * scale
+    low = p_low / (1 - p_low) * scale
+    high = None if p_high >= 1.0 else p_high / (1 - p_high) * scale
+    return RateRatio(ratio, low, high)
+
+
+def log_rate_ratio_wald(a: int, b: int, level: float = 0.95) -> RateRatio:
+    """The textbook large-sample interval exp(log(a/b) ± z·√(1/a + 1/b)); a, b > 0."""
+    from scipy.stats import norm
+
+    if a <= 0 or b <= 0:
+        raise ValueError("the Wald interval needs both counts positive")
+    z = float(norm.ppf(1 - (1 - level) / 2))
+    centre = math.log(a / b)
+    half = z * math.sqrt(1 / a + 1 / b)
+    return RateRatio(a / b, math.exp(centre - half), math.exp(centre + half))
