@@ -86,7 +86,8 @@ def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
     from rich.console import Console
 
     app = create_app()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    for name in ("werkzeug", "dash", "dash.dash"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     Console().print(
         f"看板已启动：[bold]http://{shown_host}:{port}/[/]  （按 Ctrl+C 停止）", highlight=False

@@ -13,7 +13,11 @@ FONT_FAMILY = (
     '"WenQuanYi Micro Hei", sans-serif'
 )
 BAR_COLOR = "#b02a37"
-GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
+GRAPH_CONFIG: dict[str, Any] = {
+    "displayModeBar": False,
+    "showLink": False,
+    "showSendToCloud": False,
+}
 
 
 def _base_layout(height: int) -> dict[str, Any]:

@@ -251,3 +251,47 @@ def test_missing_build_file_is_a_clear_error(home: Path) -> None:
     publish(home, "b-missing")
     with pytest.raises(XinfangError, match="b-missing"), warehouse.connect():
         pass
+
+
+def test_run_all_order_and_demo_only_when_inbox_is_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from pipelines import runall
+
+    inbox = tmp_path / "inbox"
+    monkeypatch.setenv("XINFANG_INBOX", str(inbox))
+    monkeypatch.setenv("XINFANG_HOME", str(tmp_path / "home"))
+    calls: list[str] = []
+
+    def write_demo(out=None, **_: object) -> None:
+        calls.append("demo")
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / "cases.csv").write_text("case_id\n", encoding="utf-8")
+
+    def ingest_paths(targets: list[Path], **_: object) -> types.SimpleNamespace:
+        calls.append(f"ingest {[Path(t).name for t in targets]}")
+        return types.SimpleNamespace(exit_code=0)
+
+    def build_warehouse(as_of: str | None = None) -> str:
+        calls.append("build")
+        raise XinfangError("gate failed")  # a failed build still serves the last good one
+
+    fakes = {
+        "pipelines.demo_data": types.SimpleNamespace(write_demo=write_demo),
+        "pipelines.ingest": types.SimpleNamespace(ingest_paths=ingest_paths),
+        "pipelines.build": types.SimpleNamespace(build_warehouse=build_warehouse),
+        "dashboards.app": types.SimpleNamespace(
+            serve=lambda host, port: calls.append(f"serve {host}:{port}")
+        ),
+    }
+    for name, module in fakes.items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+    runall.run_all("127.0.0.1", 8999)
+    assert calls == ["demo", "ingest ['inbox']", "build", "serve 127.0.0.1:8999"]
+
+    calls.clear()
+    runall.run_all("127.0.0.1", 8999)
+    assert calls == ["ingest ['inbox']", "build", "serve 127.0.0.1:8999"]

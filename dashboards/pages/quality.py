@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 import dash
@@ -113,7 +114,8 @@ def _ledger_grid(snap: data.QualitySnapshot, lang: str) -> Any:
         return components.empty_state(i18n.t("no_ledger", lang), id_="ledger-empty")
     rows = [
         {
-            "file_name": r["file_name"],
+            "file_name": PurePath(r["file_name"] or "").name,
+            "file_path": r["file_name"],
             "entity": i18n.entity_label(r["entity"], lang),
             "rows_read": r["rows_read"],
             "rows_loaded": r["rows_loaded"],
@@ -128,17 +130,23 @@ def _ledger_grid(snap: data.QualitySnapshot, lang: str) -> Any:
     ]
     number = {
         "type": "rightAligned",
+        "minWidth": 110,
         "valueFormatter": {
             "function": "params.value == null ? '' : Number(params.value).toLocaleString('en-US')"
         },
     }
     columns = [
-        {"field": "file_name", "headerName": i18n.t("col_file_name", lang), "minWidth": 220},
-        {"field": "entity", "headerName": i18n.t("col_entity", lang), "maxWidth": 130},
+        {
+            "field": "file_name",
+            "headerName": i18n.t("col_file_name", lang),
+            "tooltipField": "file_path",
+            "minWidth": 180,
+        },
+        {"field": "entity", "headerName": i18n.t("col_entity", lang), "minWidth": 100},
         {"field": "rows_read", "headerName": i18n.t("rows_read", lang), **number},
         {"field": "rows_loaded", "headerName": i18n.t("rows_loaded", lang), **number},
         {"field": "rows_quarantined", "headerName": i18n.t("rows_quarantined", lang), **number},
-        {"field": "status", "headerName": i18n.t("col_status", lang)},
+        {"field": "status", "headerName": i18n.t("col_status", lang), "minWidth": 110},
         {"field": "balanced", "headerName": i18n.t("col_balanced", lang), "minWidth": 110},
         {"field": "loaded_at", "headerName": i18n.t("col_loaded_at", lang), "minWidth": 170},
         {"field": "message", "headerName": i18n.t("col_message", lang), "minWidth": 200},
@@ -148,7 +156,13 @@ def _ledger_grid(snap: data.QualitySnapshot, lang: str) -> Any:
         id="ledger-grid",
         rowData=rows,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         columnSize="responsiveSizeToFit",
         dashGridOptions={"domLayout": "autoHeight" if len(rows) <= 15 else "normal"},
         style={"height": None if len(rows) <= 15 else "480px"},
