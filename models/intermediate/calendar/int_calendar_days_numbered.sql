@@ -61,9 +61,11 @@ flagged as (
             isodow(spine.calendar_date) between 1 and 5
         ) as is_working_day,
         working_days.calendar_date is null as is_calendar_fallback,
-        nullif(working_days.holiday_name, '') as holiday_name
+        nullif(working_days.holiday_name, '') as holiday_name,
+        spine.calendar_date <= parameters.as_of as is_through_as_of
 
     from spine
+    cross join parameters
     left join working_days on spine.calendar_date = working_days.calendar_date
 
 ),
@@ -75,6 +77,7 @@ final as (
         is_working_day,
         is_calendar_fallback,
         holiday_name,
+        is_through_as_of,
         sum(case when is_working_day then 1 else 0 end) over (
             order by calendar_date rows between unbounded preceding and current row
         ) as working_day_number
