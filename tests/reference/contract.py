@@ -64,9 +64,10 @@ Handling
      (extensions granted after closing still count). is_on_time: closed -> closed_date <= due;
      open -> False when due <= as_of, else null.
  H4. is_accepted_on_time = some `accepted` event with received_date <= event date <=
-     received_date + 15. NEVER null (the contract gives no pending rule for acceptance): an item
-     received less than 15 days before as_of with no accepted event yet is False. An accepted
-     event dated before the receipt date does not count.
+     received_date + 15. The contract gives no pending rule for acceptance; the lead engineer
+     decided (issue 3: "pending items left null until they can no longer succeed") to follow
+     definitions 11-12: with no such event, False once received_date + 15 <= as_of, else null.
+     An accepted event dated before the receipt date does not count.
  H5. is_feedback_on_time: null unless real_name = yes and closed. Feedback due day = the
      15th working day strictly after closed_date (the closed date itself is never counted,
      whether or not it is a working day; working days = chinese_calendar.is_workday, i.e. with
@@ -108,7 +109,7 @@ Handling performance
  P2. shelved = items with is_shelved; leads = items with is_lead; cases_opened = leads with
      is_case_opened (a case_opened event on an item without a disposed event is not counted);
      closed = items with a closed_date; on_time = is_on_time True; on_time_due = not null.
- P3. accepted_on_time_rate = accepted-on-time / items with a non-null flag (= all items, H4);
+ P3. accepted_on_time_rate = accepted-on-time / items with a non-null flag (H4);
      feedback_on_time_rate = True / not null; rated = items with a satisfaction;
      satisfaction_rate = (satisfied + w * basically_satisfied) / rated; ceased = closed items
      with a ceased event; ceased_rate = ceased / closed; real_name_share and visit_share over
@@ -378,7 +379,10 @@ class _Model:
             it["is_on_time"] = False if due <= as_of else None
 
         accept_by = rd + timedelta(days=p.accept_days)
-        it["is_accepted_on_time"] = any(rd <= e["event_at"].date() <= accept_by for e in of("accepted"))
+        if any(rd <= e["event_at"].date() <= accept_by for e in of("accepted")):
+            it["is_accepted_on_time"] = True
+        else:
+            it["is_accepted_on_time"] = False if accept_by <= as_of else None
 
         if not it["is_real_name"] or closed is None:
             it["is_feedback_on_time"] = None

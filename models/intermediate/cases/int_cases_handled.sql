@@ -38,7 +38,7 @@ per_case as (
         ) as integer) as extension_days,
         bool_or(
             event_type = 'accepted'
-            and days_after_receipt <= parameters.accept_days
+            and days_after_receipt between 0 and parameters.accept_days
         ) as has_timely_acceptance,
         bool_or(event_type = 'disposed') as is_lead,
         bool_or(event_type = 'case_opened') as is_case_opened,

@@ -1,5 +1,6 @@
--- The reporting scopes of each year: the county, and every town known that year
--- (a town is known through its villages, CONTRACT §3 "Villages by year").
+-- The reporting scopes: the county and every town known in any year of the warehouse (a
+-- town is known through its villages, CONTRACT §3 "Villages by year"), each × every year,
+-- so a town's quiet years show as zeros (CONTRACT §4: "county and every town × year").
 with
 
 years as (
@@ -29,10 +30,11 @@ towns as (
 
     select distinct
         'town' as scope_type,
-        town_code as scope_code,
-        year
+        villages.town_code as scope_code,
+        years.year
 
     from villages
+    cross join years
 
 ),
 

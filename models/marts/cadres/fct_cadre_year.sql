@@ -1,8 +1,9 @@
 -- Every cadre × year with at least one assigned item (CONTRACT §4). The year is the
 -- received year of the cadre's item. Repeats after close and escalations count distinct
 -- later items on the same matter as one of the cadre's items (the pairwise relation of §3):
--- repeats received after that item's closed date; escalations lodged above their own
--- jurisdiction level (their skip_level flag ignored). Ranking columns (§5) come in issue 4.
+-- repeats received after that item's closed date; escalations received after the item (a
+-- later calendar date: "after" compares dates) and lodged above their own jurisdiction level
+-- (their skip_level flag ignored). Ranking columns (§5) come in issue 4.
 with
 
 cadre_items as (
@@ -55,8 +56,9 @@ later_items as (
         items.received_year as year,
         later_case.case_id as later_case_id,
         later_case.received_date > items.closed_date as is_after_close,
-        later_case.petition_level_rank > later_case.jurisdiction_level_rank
-            as is_above_jurisdiction
+        later_case.received_date > items.received_date
+        and later_case.petition_level_rank > later_case.jurisdiction_level_rank
+            as is_escalation
 
     from items
     inner join links on items.case_id = links.earlier_case_id
@@ -71,7 +73,7 @@ follow_ups as (
         cadre_id,
         year,
         count(distinct later_case_id) filter (where is_after_close) as repeats_after_close,
-        count(distinct later_case_id) filter (where is_above_jurisdiction) as escalations
+        count(distinct later_case_id) filter (where is_escalation) as escalations
 
     from later_items
     group by cadre_id, year
