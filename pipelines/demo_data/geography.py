@@ -146,7 +146,7 @@ def province(rng: np.random.Generator, profile: Profile) -> Geography:
     rows: list[tuple[int, str, int, int]] = []
     county_taken: set[str] = set()
     for city in range(1, 14):
-        n_counties = int(rng.integers(6, 11))
+        n_counties = int(rng.integers(7, 10))
         cnames = names.unique_place_names(
             rng, n_counties, names.PLACE_FIRST, names.TOWN_SECOND, "县", county_taken
         )

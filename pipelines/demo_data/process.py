@@ -88,9 +88,9 @@ REAL_CH = np.array([-0.15, 2.6, 0.2, -0.7, -0.5, 0.1, 0.4, -1.2, -0.9, 0.0])
 REAL_CAT = np.array([-0.25, 1.8, 0.5, 0.6, -0.8])
 FOLLOW_CHANNEL_P = np.array([0.62, 0.05, 0.10, 0.15, 0.03, 0.03, 0.005, 0.005, 0.005, 0.005])
 # leads (问题线索): chance by category; dispositions; chance a case is opened by disposition
-LEAD_P = np.array([0.2, 0.02, 0.0, 0.0, 0.0])
+LEAD_P = np.array([0.198, 0.02, 0.0, 0.0, 0.0])
 DISP_P = np.array([0.36, 0.33, 0.055, 0.19, 0.065])
-OPEN_P = np.array([0.13, 0.67, 0.0, 0.0, 0.95])
+OPEN_P = np.array([0.13, 0.68, 0.0, 0.0, 0.95])
 # ceased (息访) by rating: satisfied, basically, dissatisfied, not rated
 CEASE_P = np.array([0.95, 0.86, 0.3, 0.78])
 ABN_PLAIN_P = np.array([0.0, 0.1, 0.12, 0.0, 0.05, 0.4, 0.1, 0.08, 0.0, 0.15])

@@ -92,7 +92,7 @@ COUNTY = Profile(
         "email": 0.1, "fax": -0.25, "weibo": 0.9, "qq": 0.2, "other": 0.0,
     },
     channel_from={"weibo": 2010},
-    real_name_shift=-0.1,
+    real_name_shift=0.05,
     real_name_slope=0.5,
     skip_rate=0.02,
     collective_rate=0.011,
