@@ -289,6 +289,13 @@ def to_json(columns: list[str], rows: list[tuple]) -> str:
     return json.dumps(records, ensure_ascii=False)
 
 
+def _shown(value: object) -> str:
+    """Table cells: floats to 4 significant decimals (CSV and JSON keep full precision)."""
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return _plain(value)
+
+
 def _plain(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -315,12 +322,13 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     table = Table(show_header=True, header_style="bold", show_lines=False)
-    for name in columns:
-        table.add_column(name, overflow="fold")
+    for i, name in enumerate(columns):
+        numeric = any(isinstance(r[i], int | float) and not isinstance(r[i], bool) for r in rows[:50])
+        table.add_column(name, overflow="fold", justify="right" if numeric else "left")
     for row in rows[:TABLE_ROW_LIMIT]:
-        table.add_row(*("" if v is None else _plain(v) for v in row))
+        table.add_row(*("" if v is None else _shown(v) for v in row))
     console.print(table)
     if len(rows) > TABLE_ROW_LIMIT:
         console.print(

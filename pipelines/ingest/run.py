@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import json
 import uuid
 from collections import Counter
@@ -286,12 +287,12 @@ def ingest_paths(targets: list[Path], entity: str | None = None, sheet: str | No
 
 
 def print_summary(outcome: IngestResult) -> None:
-    out = Console()
+    out = Console() if sys.stdout.isatty() else Console(width=160)
     if not outcome.files:
         out.print("没有找到可载入的文件 (no data files found)")
         return
     table = Table(title="载入结果 (ingest summary)")
-    table.add_column("文件 file", overflow="fold")
+    table.add_column("文件 file", no_wrap=True)
     table.add_column("类型 entity")
     for name in ("读取 read", "载入 loaded", "隔离 quarantined"):
         table.add_column(name, justify="right")
@@ -304,7 +305,7 @@ def print_summary(outcome: IngestResult) -> None:
         if r.reasons:
             reasons = "，".join(f"{k} {v:,}" for k, v in sorted(r.reasons.items()))
             out.print(f"  {r.path.name} 隔离原因 (quarantine reasons): {reasons}", soft_wrap=True, highlight=False)
-        if r.message and r.status != "refused":
+        if r.message and r.status == "loaded":
             out.print(f"  {r.path.name}: {r.message}", soft_wrap=True, highlight=False)
     refused = [r for r in outcome.files if r.status == "refused"]
     out.print(
