@@ -13,13 +13,12 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import seeds
 
 TMP_PREFIX = ".tmp-demo-"
-FLUSH_ROWS = 250_000
+FLUSH_ROWS = 120_000  # Parquet row groups; bounds the memory held for one
 WORKBOOK_CREATED = datetime(2012, 1, 6, 9, 0, 0)  # fixed, so workbooks are byte-identical
 
 
@@ -154,8 +153,7 @@ class ParquetSink(Sink):
     def _flush(self) -> None:
         if not self.pending:
             return
-        table = pl.concat(self.pending).to_arrow()
-        table = table.cast(pa.schema([f.with_type(pa.large_string()) if pa.types.is_string_view(f.type) else f for f in table.schema]))
+        table = pl.concat(self.pending).to_arrow(compat_level=pl.CompatLevel.oldest())
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
         self.writer.write_table(table)

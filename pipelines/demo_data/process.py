@@ -47,6 +47,7 @@ from pipelines.demo_data.profile import (
 from pipelines.demo_data.workdays import add_working_days, working_days
 
 SECOND = np.timedelta64(1, "s")
+PIECE_ITEMS = 20_000  # at most this many items generated and written at once
 DAY_S = np.timedelta64(86_400, "s")
 
 CH = {c: i for i, c in enumerate(CHANNELS)}
@@ -196,20 +197,40 @@ class Process:
 
     def run(self) -> Iterator[Chunk]:
         for year, month, n in self.months():
-            yield self.step(year, month, n)
+            yield from self.month(year, month, n)
 
-    # ------------------------------------------------------------ one month
-    def step(self, year: int, month: int, n: int) -> Chunk:
+    def month(self, year: int, month: int, n: int) -> Iterator[Chunk]:
+        """One month's items: the follow-ups due this month, the rest fresh. A large month is
+        cut into runs of days of at most PIECE_ITEMS items, so memory does not grow with N."""
         rng = self.rng
         key = (year - self.p.first_year) * 12 + month - 1
         parts = self.queue.pop(key, [])
         fu = pl.concat(parts) if parts else None
         if fu is not None and fu.height > n:
             fu = fu.sort("day", "parent_id").head(n)
-        n_fu = 0 if fu is None else fu.height
-        items = self._fresh(year, month, n - n_fu)
-        if fu is not None and n_fu:
-            items = _concat(items, self._follow_ups(year, month, fu))
+        n_fresh = n - (0 if fu is None else fu.height)
+        ndays = _days_in_month(year, month)
+        k = min(-(-n // PIECE_ITEMS), ndays)
+        if k <= 1:
+            yield self._piece(year, month, fu, n_fresh, 0, ndays)
+            return
+        bounds = np.round(np.linspace(0, ndays, k + 1)).astype(np.int64)
+        fresh = rng.multinomial(n_fresh, np.diff(bounds) / ndays)
+        if fu is not None:
+            start = np.datetime64(f"{year}-{month:02d}-01")
+            offset = (fu["day"].to_numpy().astype("datetime64[D]") - start).astype(np.int64)
+            fu = fu.with_columns(pl.Series("_piece", np.searchsorted(bounds, offset, side="right") - 1))
+        for i in range(k):
+            part = None if fu is None else fu.filter(pl.col("_piece") == i).drop("_piece")
+            yield self._piece(year, month, part, int(fresh[i]), int(bounds[i]), int(bounds[i + 1]))
+
+    def _piece(self, year: int, month: int, fu: pl.DataFrame | None, n_fresh: int, lo: int, hi: int) -> Chunk:
+        """Items received on days lo..hi-1 of the month: fresh ones and queued follow-ups."""
+        rng = self.rng
+        items = self._fresh(year, month, n_fresh, lo, hi)
+        if fu is not None and fu.height:
+            items = _concat(items, self._follow_ups(year, month, fu, lo, hi))
+        n = items["cell"].shape[0]
         order = np.lexsort((rng.random(n), items["recv"]))
         items = {k: (v.gather(order) if isinstance(v, pl.Series) else v[order]) for k, v in items.items()}
         first = self.seq[year] + 1
@@ -230,15 +251,17 @@ class Process:
         cal = self.calendar
         return cal[np.maximum(np.searchsorted(cal, day, side="right") - 1, 0)]
 
-    def _clock(self, year: int, month: int, day: np.ndarray, channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _clock(self, year: int, month: int, day: np.ndarray, channel: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Received datetime: office channels on working days in office hours, letters by date
         only, online channels at any hour."""
         rng = self.rng
         n = day.shape[0]
         office = np.isin(channel, OFFICE_CHANNELS)
-        last = np.datetime64(f"{year}-{month:02d}-01") + _days_in_month(year, month) - 1
+        first = np.datetime64(f"{year}-{month:02d}-01") + lo
+        last = np.datetime64(f"{year}-{month:02d}-01") + hi - 1
         moved = self._on_or_after(day)
         moved = np.where(moved > last, self._on_or_before(day), moved)
+        moved = np.where(moved < first, day, moved)  # no working day in the run: keep the day
         day = np.where(office, moved, day)
         office_s = rng.integers(8 * 3600, 17 * 3600 + 1800, size=n)
         any_s = rng.integers(7 * 3600, 23 * 3600 + 1800, size=n)
@@ -247,7 +270,7 @@ class Process:
         recv = day.astype("datetime64[s]") + secs * SECOND
         return recv, letter
 
-    def _fresh(self, year: int, month: int, n: int) -> dict:
+    def _fresh(self, year: int, month: int, n: int, lo: int, hi: int) -> dict:
         rng, p = self.rng, self.p
         t = year - p.first_year
         cell = np.repeat(np.arange(self.cell_p.shape[0]), rng.multinomial(n, self.cell_p))
@@ -326,8 +349,8 @@ class Process:
         abn_code = np.where(plevel == LV["central"], np.where(rng.random(n) < 0.7, ABN["beijing_non_reception"], abn_code), abn_code)
         abn_code = np.where(abnormal, abn_code, -1)
 
-        day = np.datetime64(f"{year}-{month:02d}-01") + rng.integers(0, _days_in_month(year, month), size=n)
-        recv, date_only = self._clock(year, month, day, channel)
+        day = np.datetime64(f"{year}-{month:02d}-01") + rng.integers(lo, hi, size=n)
+        recv, date_only = self._clock(year, month, day, channel, lo, hi)
         related = pl.Series("related", [None] * n, dtype=pl.String)
         if year == p.first_year:  # references to last year's items, outside this drop
             old = np.flatnonzero(rng.random(n) < 0.004)
@@ -344,7 +367,7 @@ class Process:
             "pet": pet, "acc": acc, "related": related,
         }
 
-    def _follow_ups(self, year: int, month: int, fu: pl.DataFrame) -> dict:
+    def _follow_ups(self, year: int, month: int, fu: pl.DataFrame, lo: int, hi: int) -> dict:
         """The same person again on the same matter, queued when the earlier item was drawn."""
         rng = self.rng
         n = fu.height
@@ -352,7 +375,7 @@ class Process:
         channel = _pick(rng, FOLLOW_CHANNEL_P, n)
         channel = np.where(escalate, np.where(rng.random(n) < 0.3, CH["visit"], CH["letter"]), channel)
         day = fu["day"].to_numpy().astype("datetime64[D]")
-        recv, date_only = self._clock(year, month, day, channel)
+        recv, date_only = self._clock(year, month, day, channel, lo, hi)
         above = _pick(rng, np.array([0.75, 0.2, 0.05]), n) + LV["city"]
         plevel = np.where(escalate, above, LV["county"])
         flag = np.where(escalate, -1, np.where(rng.random(n) < 0.2, 1, -1))
