@@ -31,9 +31,14 @@ from pipelines.errors import UsageError
 
 REPO = Path(__file__).resolve().parent.parent
 COUNTY_FILES = {
-    "villages.xlsx", "cadres.csv",
-    "cases_2009.csv", "cases_2010.xlsx", "cases_2011.csv",
-    "case_events_2009.csv", "case_events_2010.xlsx", "case_events_2011.csv",
+    "villages.xlsx",
+    "cadres.csv",
+    "cases_2009.csv",
+    "cases_2010.xlsx",
+    "cases_2011.csv",
+    "case_events_2009.csv",
+    "case_events_2010.xlsx",
+    "case_events_2011.csv",
 }
 DATE_RE = re.compile(
     r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
@@ -83,9 +88,19 @@ def _parse_dates(expr: pl.Expr) -> pl.Expr:
     )
     parts = [g.struct.field(str(i)) for i in range(1, 7)]
     text = pl.concat_str(
-        [parts[0], pl.lit("-"), parts[1].str.zfill(2), pl.lit("-"), parts[2].str.zfill(2), pl.lit(" "),
-         parts[3].fill_null("0").str.zfill(2), pl.lit(":"), parts[4].fill_null("00"), pl.lit(":"),
-         parts[5].fill_null("00")]
+        [
+            parts[0],
+            pl.lit("-"),
+            parts[1].str.zfill(2),
+            pl.lit("-"),
+            parts[2].str.zfill(2),
+            pl.lit(" "),
+            parts[3].fill_null("0").str.zfill(2),
+            pl.lit(":"),
+            parts[4].fill_null("00"),
+            pl.lit(":"),
+            parts[5].fill_null("00"),
+        ]
     )
     return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S")
 
@@ -95,13 +110,17 @@ def read_entity(path: Path, entity: str) -> pl.DataFrame:
     if path.suffix == ".xlsx":
         frame = pl.read_excel(path, infer_schema_length=None)
         frame = frame.with_columns(
-            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") if frame.schema[c] == pl.Datetime else pl.col(c).cast(pl.String)
+            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S")
+            if frame.schema[c] == pl.Datetime
+            else pl.col(c).cast(pl.String)
             for c in frame.columns
         )
     elif path.suffix == ".parquet":
         frame = pl.read_parquet(path)
         frame = frame.with_columns(
-            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") if frame.schema[c] == pl.Datetime else pl.col(c).cast(pl.String)
+            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S")
+            if frame.schema[c] == pl.Datetime
+            else pl.col(c).cast(pl.String)
             for c in frame.columns
         )
     else:
@@ -131,8 +150,11 @@ def read_entity(path: Path, entity: str) -> pl.DataFrame:
 
 
 def read_drop(folder: Path, entity: str) -> pl.DataFrame:
-    files = sorted(p for p in folder.iterdir() if p.name.split(".")[0].rsplit("_", 1)[0] == entity
-                   or p.stem == entity)
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.split(".")[0].rsplit("_", 1)[0] == entity or p.stem == entity
+    )
     return pl.concat([read_entity(p, entity) for p in files], how="diagonal_relaxed")
 
 
@@ -215,7 +237,15 @@ def test_file_mix(county):
 
     wb = openpyxl.load_workbook(county / "villages.xlsx", read_only=True)
     rows = list(wb.active.iter_rows(values_only=True))
-    assert list(rows[0]) == ["村居代码", "村居名称", "镇区代码", "镇区名称", "类型", "户籍人口", "年度"]
+    assert list(rows[0]) == [
+        "村居代码",
+        "村居名称",
+        "镇区代码",
+        "镇区名称",
+        "类型",
+        "户籍人口",
+        "年度",
+    ]
     assert {r[4] for r in rows[1:]} == {"村", "社区"}
     wb = openpyxl.load_workbook(county / "cases_2010.xlsx", read_only=True)
     rows = wb.active.iter_rows(values_only=True)
@@ -237,7 +267,9 @@ def test_geography_and_cadres(county):
     assert villages["village_name"].str.contains(r"(村|社区)$").all()
     cadres = read_entity(county / "cadres.csv", "cadres")
     assert 150 <= cadres.height <= 250
-    assert cadres["cadre_id"].str.contains(r"^C\d{4}$").all() and cadres["cadre_id"].is_unique().all()
+    assert (
+        cadres["cadre_id"].str.contains(r"^C\d{4}$").all() and cadres["cadre_id"].is_unique().all()
+    )
     events = read_drop(county, "case_events")
     assigned = events.filter(pl.col("event_type") == "assigned")
     assert assigned["cadre_id"].is_in(cadres["cadre_id"].implode()).all()
@@ -258,15 +290,31 @@ def test_vocabularies_match_seeds(county):
     assert set(cases["channel"].unique()) == set(seeds.labels("channel"))
     events = read_drop(county, "case_events")
     assert events["event_type"].null_count() == 0
-    known = {"accepted", "assigned", "extended", "disposed", "case_opened", "concluded",
-             "feedback", "rated", "published", "ceased", "review_requested"}
+    known = {
+        "accepted",
+        "assigned",
+        "extended",
+        "disposed",
+        "case_opened",
+        "concluded",
+        "feedback",
+        "rated",
+        "published",
+        "ceased",
+        "review_requested",
+    }
     assert known <= set(events["event_type"].unique())
     ext = events.filter(pl.col("event_type") == "extended")["detail"].cast(pl.Int64)
     assert ext.is_between(1, 30).all()
 
 
 def test_dates_in_accepted_forms(county):
-    for name in ("cases_2009.csv", "cases_2011.csv", "case_events_2009.csv", "case_events_2011.csv"):
+    for name in (
+        "cases_2009.csv",
+        "cases_2011.csv",
+        "case_events_2009.csv",
+        "case_events_2011.csv",
+    ):
         frame = pl.read_csv(io.StringIO(_text(county / name)), infer_schema=False)
         col = frame.columns[1] if name.startswith("cases") else frame.columns[2]
         bad = frame.filter(~pl.col(col).str.contains(DATE_RE.pattern))
@@ -276,8 +324,17 @@ def test_dates_in_accepted_forms(county):
         assert DATE_RE.match(row[2]), row
     # several forms across files, none with two-digit years
     assert "年" in _text(county / "cases_2009.csv")
-    assert re.search(r"\n[^,]*,[^,]*,\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d{2}:\d{2}", _text(county / "case_events_2009.csv"))
-    assert "T" in str(next(openpyxl.load_workbook(county / "case_events_2010.xlsx", read_only=True).active.iter_rows(min_row=2, max_row=2, values_only=True))[2])
+    assert re.search(
+        r"\n[^,]*,[^,]*,\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d{2}:\d{2}",
+        _text(county / "case_events_2009.csv"),
+    )
+    assert "T" in str(
+        next(
+            openpyxl.load_workbook(
+                county / "case_events_2010.xlsx", read_only=True
+            ).active.iter_rows(min_row=2, max_row=2, values_only=True)
+        )[2]
+    )
 
 
 def test_identities_look_real(county):
@@ -310,12 +367,17 @@ def test_case_ids_unique_and_events_attached(county):
     assert cases.height == 3600
     # related items name earlier items (or last year's, outside the drop)
     rel = cases.filter(pl.col("related_case_id").is_not_null()).join(
-        cases.select(pl.col("case_id").alias("related_case_id"), pl.col("received_at").alias("earlier")),
-        on="related_case_id", how="left",
+        cases.select(
+            pl.col("case_id").alias("related_case_id"), pl.col("received_at").alias("earlier")
+        ),
+        on="related_case_id",
+        how="left",
     )
     assert rel.height > 20
     assert (rel["earlier"].is_null() | (rel["earlier"] <= rel["received_at"])).all()
-    assert rel.filter(pl.col("earlier").is_null())["related_case_id"].str.starts_with("DF2008-").all()
+    assert (
+        rel.filter(pl.col("earlier").is_null())["related_case_id"].str.starts_with("DF2008-").all()
+    )
     # handling history is in order: nothing before receipt
     first = events.group_by("case_id").agg(pl.col("event_at").min().alias("first_event"))
     joined = cases.join(first, on="case_id")
@@ -366,20 +428,41 @@ def test_calibration_trends(figures):
         s = y[col].to_list()
         assert s[0] >= s[1] >= s[2] and s[0] > s[2], (col, s)
         assert s[0] / items[0] < 0.03, (col, s)
-    assert set(f["channel"].unique()) >= {"letter", "visit", "phone", "online", "sms", "email", "fax", "weibo", "qq", "other"}
+    assert set(f["channel"].unique()) >= {
+        "letter",
+        "visit",
+        "phone",
+        "online",
+        "sms",
+        "email",
+        "fax",
+        "weibo",
+        "qq",
+        "other",
+    }
 
 
 def test_calibration_model_villages_2011(figures):
     _cases, _events, villages, f = figures
     v = villages.filter(pl.col("year") == 2011)
-    per = f.filter(pl.col("y") == 2011).group_by("village_code").agg(
-        n=pl.len(), rep=pl.col("is_repeat").sum(), skip=pl.col("is_skip").sum(),
-        coll=pl.col("is_collective").sum(), abn=pl.col("is_abnormal").sum(),
+    per = (
+        f.filter(pl.col("y") == 2011)
+        .group_by("village_code")
+        .agg(
+            n=pl.len(),
+            rep=pl.col("is_repeat").sum(),
+            skip=pl.col("is_skip").sum(),
+            coll=pl.col("is_collective").sum(),
+            abn=pl.col("is_abnormal").sum(),
+        )
     )
     vv = v.join(per, on="village_code", how="left").fill_null(0)
     meets = (
-        (vv["n"] * 1000 / vv["population"] <= 3.0) & (vv["rep"] <= 2) & (vv["skip"] == 0)
-        & (vv["coll"] == 0) & (vv["abn"] == 0)
+        (vv["n"] * 1000 / vv["population"] <= 3.0)
+        & (vv["rep"] <= 2)
+        & (vv["skip"] == 0)
+        & (vv["coll"] == 0)
+        & (vv["abn"] == 0)
     )
     assert meets.mean() >= 0.95, meets.mean()
     assert (~meets).sum() >= 3  # hot spots exist: a ranking has something to find
@@ -437,16 +520,42 @@ def test_usage_errors(tmp_path, monkeypatch):
 def test_cli_entry_point(tmp_path):
     env = dict(os.environ, XINFANG_HOME=str(tmp_path / "home"))
     run = subprocess.run(
-        [sys.executable, "-c", "from pipelines.cli import main; main()", "demo-data", "--cases", "60",
-         "--out", str(tmp_path / "cli")],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from pipelines.cli import main; main()",
+            "demo-data",
+            "--cases",
+            "60",
+            "--out",
+            str(tmp_path / "cli"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert "cases_2009.csv" in run.stdout
     bad = subprocess.run(
-        [sys.executable, "-c", "from pipelines.cli import main; main()", "demo-data", "--broken", "nope",
-         "--out", str(tmp_path / "cli")],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from pipelines.cli import main; main()",
+            "demo-data",
+            "--broken",
+            "nope",
+            "--out",
+            str(tmp_path / "cli"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
     assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -500,9 +609,22 @@ def test_scale_run_bounded_memory(tmp_path):
     out = tmp_path / "scale"
     env = dict(os.environ, XINFANG_HOME=str(tmp_path / "home"))
     run = subprocess.run(
-        [sys.executable, "-c", "from pipelines.cli import main; main()", "demo-data",
-         "--cases", "200000", "--out", str(out)],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=300, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from pipelines.cli import main; main()",
+            "demo-data",
+            "--cases",
+            "200000",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -511,9 +633,13 @@ def test_scale_run_bounded_memory(tmp_path):
     assert not any(n.endswith(".xlsx") for n in names)
     assert {n.rsplit(".", 1)[1] for n in names if n.startswith("cases_")} == {"csv", "parquet"}
     scan = pl.concat(
-        [pl.scan_csv(out / n, infer_schema=False).select("case_id") if n.endswith(".csv")
-         else pl.scan_parquet(out / n).select("case_id")
-         for n in names if n.startswith("cases_")]
+        [
+            pl.scan_csv(out / n, infer_schema=False).select("case_id")
+            if n.endswith(".csv")
+            else pl.scan_parquet(out / n).select("case_id")
+            for n in names
+            if n.startswith("cases_")
+        ]
     )
     counts = scan.select(pl.len().alias("n"), pl.col("case_id").n_unique().alias("u")).collect()
     assert counts["n"][0] == 200_000 and counts["u"][0] == 200_000
@@ -531,7 +657,8 @@ def test_scale_mode_is_deterministic_too(tmp_path):
     events = pl.read_parquet(tmp_path / "a" / "case_events_2017.parquet")
     assert events.schema["event_at"] == pl.Datetime("us")
     cases = pl.concat(
-        [read_entity(p, "cases") for p in sorted((tmp_path / "a").glob("cases_*"))], how="diagonal_relaxed"
+        [read_entity(p, "cases") for p in sorted((tmp_path / "a").glob("cases_*"))],
+        how="diagonal_relaxed",
     )
     assert cases["case_id"].str.contains(r"^JS20(1[6-9]|2[0-5])-\d{8}$").all()
     assert cases["received_at"].dt.year().is_between(2016, 2025).all()

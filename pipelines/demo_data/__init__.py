@@ -87,7 +87,11 @@ def write_demo(
     ) as progress:
         task = progress.add_task("items", total=total)
         result = write_drop(
-            target, profile, total, seed, exclude_month=exclude,
+            target,
+            profile,
+            total,
+            seed,
+            exclude_month=exclude,
             advance=lambda n: progress.advance(task, n),
         )
     note = broken_mod.apply(result, broken) if broken is not None else None
@@ -98,8 +102,14 @@ def write_demo(
 
 def _summary(result: DropResult, seed: int, note: str | None, before: set[str]) -> None:
     console = Console()
-    what = "县级演示 (county, 2009-2011)" if result.profile.kind == "county" else "省级规模 (province, 2016-2025)"
-    table = Table(title=f"演示数据 demo drop · {what} · seed {seed} → {result.out}", title_justify="left")
+    what = (
+        "县级演示 (county, 2009-2011)"
+        if result.profile.kind == "county"
+        else "省级规模 (province, 2016-2025)"
+    )
+    table = Table(
+        title=f"演示数据 demo drop · {what} · seed {seed} → {result.out}", title_justify="left"
+    )
     table.add_column("文件 file")
     table.add_column("实体 entity")
     table.add_column("格式 format")
@@ -108,14 +118,13 @@ def _summary(result: DropResult, seed: int, note: str | None, before: set[str]) 
         table.add_row(w.name, w.entity, w.kind, f"{w.rows:,}")
     console.print(table)
     per_year = " · ".join(f"{y}: {n:,}" for y, n in result.items_per_year.items())
-    console.print(f"信访件 items per year: {per_year} (total {result.items:,}; events {result.events:,})")
+    console.print(
+        f"信访件 items per year: {per_year} (total {result.items:,}; events {result.events:,})"
+    )
     if note:
         console.print(f"[yellow]损坏的交付 broken delivery[/]: {note}")
     ours = {w.name for w in result.files}
-    others = sorted(
-        n for n in before
-        if n not in ours and n.lower().startswith(ENTITY_PREFIXES)
-    )
+    others = sorted(n for n in before if n not in ours and n.lower().startswith(ENTITY_PREFIXES))
     if others:
         console.print(
             f"[yellow]注意[/]: 目录中还有其他数据文件，导入时会一并读取 "

@@ -57,8 +57,13 @@ def county_styles(year_index: int) -> tuple[Style, Style]:
         )
     if k == 1:
         return (
-            Style("xlsx", headers="zh", values="zh", excel_dates=True,
-                  relabel={"real_name": dict(seeds.labels("yes_no"))}),
+            Style(
+                "xlsx",
+                headers="zh",
+                values="zh",
+                excel_dates=True,
+                relabel={"real_name": dict(seeds.labels("yes_no"))},
+            ),
             Style("xlsx", headers="zh", values="zh", date_fmt="%Y-%m-%d", time_fmt="T%H:%M"),
         )
     return (
@@ -98,7 +103,9 @@ def villages_frame(geo: Geography, profile: Profile, rng: np.random.Generator) -
     frames = []
     for t, year in enumerate(profile.years):
         pop = np.maximum(1, np.round(geo.population * (1.0 + growth) ** t)).astype(np.int64)
-        frames.append(base.with_columns(pl.Series("population", pop), pl.lit(year, pl.Int64).alias("year")))
+        frames.append(
+            base.with_columns(pl.Series("population", pop), pl.lit(year, pl.Int64).alias("year"))
+        )
     return pl.concat(frames)
 
 
@@ -111,7 +118,13 @@ def cadres_frame(cad: cadres_mod.Cadres) -> pl.DataFrame:
             "post": cad.post,
             "town_code": cad.town_code,
         },
-        schema={"cadre_id": pl.String, "cadre_name": pl.String, "unit_name": pl.String, "post": pl.String, "town_code": pl.String},
+        schema={
+            "cadre_id": pl.String,
+            "cadre_name": pl.String,
+            "unit_name": pl.String,
+            "post": pl.String,
+            "town_code": pl.String,
+        },
     )
 
 

@@ -59,7 +59,9 @@ def _vocab_labels(entity: str, style: Style) -> dict[str, dict[str, str]]:
     return out
 
 
-def presented(frame: pl.DataFrame, entity: str, style: Style, text_dates: bool = True) -> pl.DataFrame:
+def presented(
+    frame: pl.DataFrame, entity: str, style: Style, text_dates: bool = True
+) -> pl.DataFrame:
     """The frame as the file shows it: labels, date text, header names; internal columns gone."""
     date_only = pl.col("_date_only") if "_date_only" in frame.columns else pl.lit(False)
     exprs = []
@@ -123,7 +125,9 @@ class CsvSink(Sink):
             line_terminator="\r\n" if self.style.crlf else "\n",
         )
         self.header_done = True
-        self.fh.write(text.encode("gb18030") if self.style.encoding == "gb18030" else text.encode("utf-8"))
+        self.fh.write(
+            text.encode("gb18030") if self.style.encoding == "gb18030" else text.encode("utf-8")
+        )
         self.rows += frame.height
 
     def _finish(self) -> None:
@@ -182,9 +186,11 @@ class XlsxSink(Sink):
         self.frames: list[pl.DataFrame] = []
 
     def write(self, frame: pl.DataFrame) -> None:
-        self.frames.append(presented(frame, self.entity, self.style, text_dates=not self.style.excel_dates).hstack(
-            [frame["_date_only"]] if "_date_only" in frame.columns else []
-        ))
+        self.frames.append(
+            presented(frame, self.entity, self.style, text_dates=not self.style.excel_dates).hstack(
+                [frame["_date_only"]] if "_date_only" in frame.columns else []
+            )
+        )
         self.rows += frame.height
         if self.rows > self.MAX_ROWS:
             raise ValueError("too many rows for one worksheet")

@@ -18,8 +18,24 @@ COUNTY_CODE = 320982
 COUNTY_POPULATION = 720_000
 # Neighbouring and farther counties, as birthplace prefixes of ID numbers of people from elsewhere.
 OTHER_REGIONS = np.array(
-    [320902, 320903, 320921, 320922, 320923, 320924, 320925, 320981, 321002, 320602, 320102,
-     321283, 340104, 370102, 310104, 410105],
+    [
+        320902,
+        320903,
+        320921,
+        320922,
+        320923,
+        320924,
+        320925,
+        320981,
+        321002,
+        320602,
+        320102,
+        321283,
+        340104,
+        370102,
+        310104,
+        410105,
+    ],
     dtype=np.int64,
 )
 
@@ -60,7 +76,9 @@ def _populations(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     return np.clip(pop, 320, 12_000)
 
 
-def _multipliers(rng: np.random.Generator, profile: Profile, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _multipliers(
+    rng: np.random.Generator, profile: Profile, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Gamma-distributed underlying rates (so villages really differ) and a few hot spots."""
     shape = 5.0
     mult = rng.gamma(shape, 1.0 / shape, size=n)
@@ -120,7 +138,9 @@ def county(rng: np.random.Generator, profile: Profile) -> Geography:
     """14 towns and about 280 villages and communities, about 720,000 residents."""
     n_towns = 14
     taken: set[str] = set()
-    town_names = names.unique_place_names(rng, n_towns, names.TOWN_FIRST, names.TOWN_SECOND, "镇", taken)
+    town_names = names.unique_place_names(
+        rng, n_towns, names.TOWN_FIRST, names.TOWN_SECOND, "镇", taken
+    )
     towns: list[tuple[int, str, int]] = []
     rows: list[tuple[int, str, int, int]] = []
     for t in range(n_towns):

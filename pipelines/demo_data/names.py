@@ -23,9 +23,7 @@ PLACE_FIRST = (
     "东西南北新大小前后中上下三四五六七八九双永万丰富裕兴盛安康和平顺民乐太恒复同仁义忠信"
     "红卫光明朝阳金银龙凤沙盐海草白竹桃"
 )
-PLACE_SECOND = (
-    "河港庄桥团灶仓垛舍墩沟堤坝圩湾洋滩口湖塘田园林家丰华荣兴盛安宁和星光明阳林泉"
-)
+PLACE_SECOND = "河港庄桥团灶仓垛舍墩沟堤坝圩湾洋滩口湖塘田园林家丰华荣兴盛安宁和星光明阳林泉"
 TOWN_FIRST = "大小草白刘西南万三新裕丰龙东北黄沈金盐潭古五通"
 TOWN_SECOND = "中桥堰驹庄团海盈阳龙丰华港湾河墩灶仓垛集城泽镇口"
 
@@ -38,7 +36,9 @@ def _weights(n: int, decay: float) -> np.ndarray:
 SURNAME_P = _weights(len(SURNAMES), 0.035)
 
 
-def person_name_parts(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def person_name_parts(
+    rng: np.random.Generator, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices for n names: surname, first given character, second given character (-1 for
     a one-character given name)."""
     sur = rng.choice(len(SURNAMES), size=n, p=SURNAME_P)

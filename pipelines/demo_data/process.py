@@ -219,12 +219,16 @@ class Process:
         if fu is not None:
             start = np.datetime64(f"{year}-{month:02d}-01")
             offset = (fu["day"].to_numpy().astype("datetime64[D]") - start).astype(np.int64)
-            fu = fu.with_columns(pl.Series("_piece", np.searchsorted(bounds, offset, side="right") - 1))
+            fu = fu.with_columns(
+                pl.Series("_piece", np.searchsorted(bounds, offset, side="right") - 1)
+            )
         for i in range(k):
             part = None if fu is None else fu.filter(pl.col("_piece") == i).drop("_piece")
             yield self._piece(year, month, part, int(fresh[i]), int(bounds[i]), int(bounds[i + 1]))
 
-    def _piece(self, year: int, month: int, fu: pl.DataFrame | None, n_fresh: int, lo: int, hi: int) -> Chunk:
+    def _piece(
+        self, year: int, month: int, fu: pl.DataFrame | None, n_fresh: int, lo: int, hi: int
+    ) -> Chunk:
         """Items received on days lo..hi-1 of the month: fresh ones and queued follow-ups."""
         rng = self.rng
         items = self._fresh(year, month, n_fresh, lo, hi)
@@ -232,10 +236,16 @@ class Process:
             items = _concat(items, self._follow_ups(year, month, fu, lo, hi))
         n = items["cell"].shape[0]
         order = np.lexsort((rng.random(n), items["recv"]))
-        items = {k: (v.gather(order) if isinstance(v, pl.Series) else v[order]) for k, v in items.items()}
+        items = {
+            k: (v.gather(order) if isinstance(v, pl.Series) else v[order]) for k, v in items.items()
+        }
         first = self.seq[year] + 1
         self.seq[year] += n
-        seq = pl.Series(np.arange(first, first + n, dtype=np.int64)).cast(pl.String).str.zfill(self.p.seq_width)
+        seq = (
+            pl.Series(np.arange(first, first + n, dtype=np.int64))
+            .cast(pl.String)
+            .str.zfill(self.p.seq_width)
+        )
         case_id = (f"{self.p.case_prefix}{year}-" + seq).alias("case_id")
         events, rating, closed_day, D = self._handle(year, items, case_id)
         self._spawn(year, month, items, case_id, rating, closed_day, D)
@@ -251,7 +261,9 @@ class Process:
         cal = self.calendar
         return cal[np.maximum(np.searchsorted(cal, day, side="right") - 1, 0)]
 
-    def _clock(self, year: int, month: int, day: np.ndarray, channel: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    def _clock(
+        self, year: int, month: int, day: np.ndarray, channel: np.ndarray, lo: int, hi: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Received datetime: office channels on working days in office hours, letters by date
         only, online channels at any hour."""
         rng = self.rng
@@ -291,14 +303,18 @@ class Process:
         redraw = (category == CAT["out_of_scope"]) & (rng.random(n) < 0.65)
         alt = np.array([SUB["law_litigation"], SUB["labour_social"], SUB["other"]])
         subject = np.where(redraw, alt[_pick(rng, np.array([0.45, 0.35, 0.2]), n)], subject)
-        subject = np.where((category == CAT["no_content"]) & (rng.random(n) < 0.7), SUB["other"], subject)
+        subject = np.where(
+            (category == CAT["no_content"]) & (rng.random(n) < 0.7), SUB["other"], subject
+        )
         accusation = category == CAT["accusation"]
         rank = _pick_rows(rng, RANK_P, kind)
         rank = np.where(accusation | (rng.random(n) < 0.25), rank, -1)
 
         logit = REAL_CH[channel] + REAL_CAT[category] + p.real_name_shift + p.real_name_slope * t
         real = rng.random(n) < 1.0 / (1.0 + np.exp(-logit))
-        id_share = np.where(visit, 0.85, np.where(np.isin(channel, [CH["phone"], CH["sms"]]), 0.45, 0.7))
+        id_share = np.where(
+            visit, 0.85, np.where(np.isin(channel, [CH["phone"], CH["sms"]]), 0.45, 0.7)
+        )
         pet_kind = np.where(real, np.where(rng.random(n) < id_share, 1, 2), 0)
         u = rng.random(n)
         acc_kind = np.where(
@@ -307,11 +323,27 @@ class Process:
             np.where(u < 0.85, 0, np.where(rng.random(n) < 0.5, 1, 2)),
         )
         home = self.geo.county_code[county]
-        region = np.where(rng.random(n) < 0.88, home, self.region_pool[rng.integers(0, self.region_pool.shape[0], size=n)])
+        region = np.where(
+            rng.random(n) < 0.88,
+            home,
+            self.region_pool[rng.integers(0, self.region_pool.shape[0], size=n)],
+        )
         y0 = p.first_year
-        pet = identity.identities(rng, pet_kind, region, np.datetime64(f"{y0 - 80}-01-01"), np.datetime64(f"{y0 - 19}-01-01"))
+        pet = identity.identities(
+            rng,
+            pet_kind,
+            region,
+            np.datetime64(f"{y0 - 80}-01-01"),
+            np.datetime64(f"{y0 - 19}-01-01"),
+        )
         acc_region = np.where(rng.random(n) < 0.95, home, region)
-        acc = identity.identities(rng, acc_kind, acc_region, np.datetime64(f"{y0 - 62}-01-01"), np.datetime64(f"{y0 - 25}-01-01"))
+        acc = identity.identities(
+            rng,
+            acc_kind,
+            acc_region,
+            np.datetime64(f"{y0 - 62}-01-01"),
+            np.datetime64(f"{y0 - 25}-01-01"),
+        )
 
         # levels: lodged at the county mostly; some at town stations; some forwarded from above
         plevel = np.full(n, LV["county"])
@@ -344,9 +376,15 @@ class Process:
         headcount = np.where(visit, small, headcount)
         cosigned = (channel == CH["letter"]) & (rng.random(n) < 0.02)
         headcount = np.where(cosigned, 2 + np.minimum(rng.geometric(0.3, size=n) - 1, 8), headcount)
-        headcount = np.where(collective, 5 + np.minimum(rng.geometric(0.12, size=n) - 1, 55), headcount)
+        headcount = np.where(
+            collective, 5 + np.minimum(rng.geometric(0.12, size=n) - 1, 55), headcount
+        )
         abn_code = np.where(collective, _pick(rng, ABN_GROUP_P, n), _pick(rng, ABN_PLAIN_P, n))
-        abn_code = np.where(plevel == LV["central"], np.where(rng.random(n) < 0.7, ABN["beijing_non_reception"], abn_code), abn_code)
+        abn_code = np.where(
+            plevel == LV["central"],
+            np.where(rng.random(n) < 0.7, ABN["beijing_non_reception"], abn_code),
+            abn_code,
+        )
         abn_code = np.where(abnormal, abn_code, -1)
 
         day = np.datetime64(f"{year}-{month:02d}-01") + rng.integers(lo, hi, size=n)
@@ -355,16 +393,32 @@ class Process:
         if year == p.first_year:  # references to last year's items, outside this drop
             old = np.flatnonzero(rng.random(n) < 0.004)
             if old.size:
-                labels = [f"{p.case_prefix}{year - 1}-{int(s):0{p.seq_width}d}" for s in rng.integers(1, 1200, size=old.size)]
+                labels = [
+                    f"{p.case_prefix}{year - 1}-{int(s):0{p.seq_width}d}"
+                    for s in rng.integers(1, 1200, size=old.size)
+                ]
                 related = related.scatter(old, labels)
         return {
-            "cell": cell, "recv": recv, "date_only": date_only, "channel": channel,
-            "source": source, "plevel": plevel, "jlevel": jlevel, "flag": flag,
-            "headcount": headcount, "abnormal": abn_code, "rank": rank, "category": category,
-            "subject": subject, "real": real, "is_fu": np.zeros(n, dtype=bool),
+            "cell": cell,
+            "recv": recv,
+            "date_only": date_only,
+            "channel": channel,
+            "source": source,
+            "plevel": plevel,
+            "jlevel": jlevel,
+            "flag": flag,
+            "headcount": headcount,
+            "abnormal": abn_code,
+            "rank": rank,
+            "category": category,
+            "subject": subject,
+            "real": real,
+            "is_fu": np.zeros(n, dtype=bool),
             "trouble": skip | collective | abnormal,
             "organ_blank": rng.random(n) < 0.67,
-            "pet": pet, "acc": acc, "related": related,
+            "pet": pet,
+            "acc": acc,
+            "related": related,
         }
 
     def _follow_ups(self, year: int, month: int, fu: pl.DataFrame, lo: int, hi: int) -> dict:
@@ -373,7 +427,9 @@ class Process:
         n = fu.height
         escalate = fu["escalate"].to_numpy()
         channel = _pick(rng, FOLLOW_CHANNEL_P, n)
-        channel = np.where(escalate, np.where(rng.random(n) < 0.3, CH["visit"], CH["letter"]), channel)
+        channel = np.where(
+            escalate, np.where(rng.random(n) < 0.3, CH["visit"], CH["letter"]), channel
+        )
         day = fu["day"].to_numpy().astype("datetime64[D]")
         recv, date_only = self._clock(year, month, day, channel, lo, hi)
         above = _pick(rng, np.array([0.75, 0.2, 0.05]), n) + LV["city"]
@@ -382,15 +438,26 @@ class Process:
         keep = fu["with_related"].to_numpy()
         rel = take(fu["parent_id"], np.where(keep, np.arange(n), -1)).alias("related")
         return {
-            "cell": fu["cell"].to_numpy(), "recv": recv, "date_only": date_only,
-            "channel": channel, "source": escalate.astype(np.int64), "plevel": plevel,
-            "jlevel": np.full(n, LV["county"]), "flag": flag,
-            "headcount": np.ones(n, dtype=np.int64), "abnormal": np.full(n, -1),
-            "rank": fu["rank"].to_numpy(), "category": fu["category"].to_numpy(),
-            "subject": fu["subject"].to_numpy(), "real": fu["real"].to_numpy(),
-            "is_fu": np.ones(n, dtype=bool), "trouble": np.zeros(n, dtype=bool),
+            "cell": fu["cell"].to_numpy(),
+            "recv": recv,
+            "date_only": date_only,
+            "channel": channel,
+            "source": escalate.astype(np.int64),
+            "plevel": plevel,
+            "jlevel": np.full(n, LV["county"]),
+            "flag": flag,
+            "headcount": np.ones(n, dtype=np.int64),
+            "abnormal": np.full(n, -1),
+            "rank": fu["rank"].to_numpy(),
+            "category": fu["category"].to_numpy(),
+            "subject": fu["subject"].to_numpy(),
+            "real": fu["real"].to_numpy(),
+            "is_fu": np.ones(n, dtype=bool),
+            "trouble": np.zeros(n, dtype=bool),
             "organ_blank": rng.random(n) < 0.67,
-            "pet": fu["pet"], "acc": fu["acc"], "related": rel,
+            "pet": fu["pet"],
+            "acc": fu["acc"],
+            "related": rel,
         }
 
     # ------------------------------------------------------------ handling
@@ -407,11 +474,16 @@ class Process:
         real = it["real"]
 
         def at(day: np.ndarray) -> np.ndarray:
-            return day.astype("datetime64[s]") + rng.integers(8 * 3600 + 1800, 17 * 3600 + 1800, size=day.shape[0]) * SECOND
+            return (
+                day.astype("datetime64[s]")
+                + rng.integers(8 * 3600 + 1800, 17 * 3600 + 1800, size=day.shape[0]) * SECOND
+            )
 
         # acceptance and assignment
         late = rng.random(n) < 0.018
-        acc_d = np.where(late, rng.integers(16, 36, size=n), np.minimum(rng.geometric(0.42, size=n) - 1, 14))
+        acc_d = np.where(
+            late, rng.integers(16, 36, size=n), np.minimum(rng.geometric(0.42, size=n) - 1, 14)
+        )
         asg_d = acc_d + np.minimum(rng.geometric(0.6, size=n) - 1, 3)
         acc_day = self._on_or_after(rday + acc_d)
         asg_day = np.maximum(self._on_or_after(rday + asg_d), acc_day)
@@ -451,9 +523,22 @@ class Process:
         ext_at = at(self._on_or_after(rday + np.maximum(asg_d + 1, rng.integers(40, 59, size=n))))
         ext = ext & (ext_at < c_at)
 
-        disp_at = at(self._on_or_before(rday + asg_d + 1 + np.floor(rng.random(n) * np.maximum(D - asg_d - 1, 1)).astype(np.int64)))
+        disp_at = at(
+            self._on_or_before(
+                rday
+                + asg_d
+                + 1
+                + np.floor(rng.random(n) * np.maximum(D - asg_d - 1, 1)).astype(np.int64)
+            )
+        )
         disp_at = np.maximum(np.minimum(disp_at, c_at - 600 * SECOND), asg_at + 300 * SECOND)
-        open_at = disp_at + np.floor(rng.random(n) * np.maximum((c_at - disp_at).astype(np.int64), 600)).astype(np.int64) * SECOND
+        open_at = (
+            disp_at
+            + np.floor(rng.random(n) * np.maximum((c_at - disp_at).astype(np.int64), 600)).astype(
+                np.int64
+            )
+            * SECOND
+        )
         c_at = np.maximum(c_at, np.where(opened, open_at, disp_at) + 300 * SECOND)
         # shelved leads reactivated on new evidence; some talks followed by verification
         reactivated = (disp == DISP["shelved"]) & (rng.random(n) < 0.2)
@@ -470,22 +555,42 @@ class Process:
         fb_at = np.maximum(at(add_working_days(self.calendar, cday, fb_k)), c_at + 300 * SECOND)
         slow = D > 60
         sat = np.clip(0.6 + 0.05 * t * (3.0 / p.n_years), 0.5, 0.8)
-        dis = np.clip(0.11 - 0.025 * t * (3.0 / p.n_years), 0.04, 0.2) + np.where(slow, 0.15, 0.0) + np.where(is_fu, 0.08, 0.0)
+        dis = (
+            np.clip(0.11 - 0.025 * t * (3.0 / p.n_years), 0.04, 0.2)
+            + np.where(slow, 0.15, 0.0)
+            + np.where(is_fu, 0.08, 0.0)
+        )
         ru = rng.random(n)
-        rating = np.where(ru < dis, RATE["dissatisfied"], np.where(ru < dis + sat, RATE["satisfied"], RATE["basically_satisfied"]))
+        rating = np.where(
+            ru < dis,
+            RATE["dissatisfied"],
+            np.where(ru < dis + sat, RATE["satisfied"], RATE["basically_satisfied"]),
+        )
         rated = real & closed & (rng.random(n) < 0.86)
-        rate_at = np.where(has_fb, fb_at + rng.integers(0, 6, size=n) * DAY_S, c_at + rng.integers(3, 20, size=n) * DAY_S)
+        rate_at = np.where(
+            has_fb,
+            fb_at + rng.integers(0, 6, size=n) * DAY_S,
+            c_at + rng.integers(3, 20, size=n) * DAY_S,
+        )
         rating = np.where(rated, rating, -1)
         published = rng.random(n) < np.where(is_lead, 0.6, 0.28)
         pub_at = (cday + rng.integers(1, 11, size=n)).astype("datetime64[s]")
         ceased = rng.random(n) < CEASE_P[np.where(rating < 0, 3, rating)]
         cease_at = (cday + rng.integers(15, 90, size=n)).astype("datetime64[s]")
-        review = closed & (((rating == RATE["dissatisfied"]) & (rng.random(n) < 0.28)) | (rng.random(n) < 0.003))
+        review = closed & (
+            ((rating == RATE["dissatisfied"]) & (rng.random(n) < 0.28)) | (rng.random(n) < 0.003)
+        )
         review_at = np.where(has_fb, fb_at, c_at) + rng.integers(3, 29, size=n) * DAY_S
         re_review = review & (rng.random(n) < 0.25)
         re_review_at = review_at + rng.integers(31, 60, size=n) * DAY_S
         assisted = rng.random(n) < 0.035
-        mid_at = asg_at + np.floor(rng.random(n) * np.maximum((c_at - asg_at).astype(np.int64), 600)).astype(np.int64) * SECOND
+        mid_at = (
+            asg_at
+            + np.floor(rng.random(n) * np.maximum((c_at - asg_at).astype(np.int64), 600)).astype(
+                np.int64
+            )
+            * SECOND
+        )
         reassigned = rng.random(n) < 0.03
         town = np.where(is_v, self.cell_town[cell], 0)
         alt_resp = np.where(
@@ -493,7 +598,13 @@ class Process:
             self.cad.town_resps[town, rng.integers(0, self.cad.town_resps.shape[1], size=n)],
             self.cad.county_resps[county, rng.integers(0, self.cad.county_resps.shape[1], size=n)],
         )
-        re_at = asg_at + np.floor(rng.random(n) * np.maximum((c_at - asg_at).astype(np.int64) // 2, 600)).astype(np.int64) * SECOND
+        re_at = (
+            asg_at
+            + np.floor(
+                rng.random(n) * np.maximum((c_at - asg_at).astype(np.int64) // 2, 600)
+            ).astype(np.int64)
+            * SECOND
+        )
 
         office = self.cad.county_office_unit[county]
         case_office = self.cad.county_case_unit[county]
@@ -505,10 +616,26 @@ class Process:
         ev.add(allm, acc_at, EV["accepted"], none, office, 0)
         ev.add(allm, asg_at, EV["assigned"], lead, lead_unit, DET_ROLE + 0)
         ev.add(allm, asg_at + 60 * SECOND, EV["assigned"], resp, resp_unit, DET_ROLE + 1)
-        ev.add(reassigned, re_at, EV["assigned"], alt_resp, self.cad.unit_index[alt_resp], DET_ROLE + 1)
-        ev.add(ext, ext_at, EV["extended"], none, resp_unit, np.where(ext_days == 30, DET_DAYS["30"], DET_DAYS["15"]))
+        ev.add(
+            reassigned, re_at, EV["assigned"], alt_resp, self.cad.unit_index[alt_resp], DET_ROLE + 1
+        )
+        ev.add(
+            ext,
+            ext_at,
+            EV["extended"],
+            none,
+            resp_unit,
+            np.where(ext_days == 30, DET_DAYS["30"], DET_DAYS["15"]),
+        )
         ev.add(is_lead, disp_at, EV["disposed"], none, case_office, DET_DISP + np.maximum(disp, 0))
-        ev.add(stepped, step_at, EV["disposed"], none, case_office, DET_DISP + DISP["preliminary_verification"])
+        ev.add(
+            stepped,
+            step_at,
+            EV["disposed"],
+            none,
+            case_office,
+            DET_DISP + DISP["preliminary_verification"],
+        )
         ev.add(opened, open_at, EV["case_opened"], none, case_office, 0)
         ev.add(assisted, mid_at, EV["assisted"], none, office, 0)
         ev.add(allm, c_at, EV["concluded"], none, resp_unit, 0)
@@ -518,13 +645,29 @@ class Process:
         ev.add(closed & ceased, cease_at, EV["ceased"], none, resp_unit, 0, date_only=True)
         ev.add(review, review_at, EV["review_requested"], none, office, 0)
         ev.add(re_review, re_review_at, EV["re_review_requested"], none, office, 0)
-        ev.add(closed & reactivated, react_at, EV["disposed"], none, case_office, DET_DISP + DISP["preliminary_verification"])
+        ev.add(
+            closed & reactivated,
+            react_at,
+            EV["disposed"],
+            none,
+            case_office,
+            DET_DISP + DISP["preliminary_verification"],
+        )
         ev.add(closed & react_open, react_open_at, EV["case_opened"], none, case_office, 0)
         events = ev.frame(self, case_id, self.cutoff)
         return events, np.where(closed, rating, -1), np.where(closed, cday, np.datetime64("NaT")), D
 
     # ------------------------------------------------------------ coming back
-    def _spawn(self, year: int, month: int, it: dict, case_id: pl.Series, rating: np.ndarray, cday: np.ndarray, D: np.ndarray) -> None:
+    def _spawn(
+        self,
+        year: int,
+        month: int,
+        it: dict,
+        case_id: pl.Series,
+        rating: np.ndarray,
+        cday: np.ndarray,
+        D: np.ndarray,
+    ) -> None:
         rng = self.rng
         n = it["cell"].shape[0]
         if n == 0:
@@ -537,7 +680,9 @@ class Process:
         if spawn.size == 0:
             return
         m = spawn.size
-        delay = np.minimum(D[spawn], 120) + 5 + np.floor(rng.gamma(1.5, 40.0, size=m)).astype(np.int64)
+        delay = (
+            np.minimum(D[spawn], 120) + 5 + np.floor(rng.gamma(1.5, 40.0, size=m)).astype(np.int64)
+        )
         delay = np.where(delay > 355, rng.integers(25, 355, size=m), np.maximum(delay, 20))
         rday = it["recv"][spawn].astype("datetime64[D]")
         day = rday + delay
@@ -564,10 +709,14 @@ class Process:
                 "with_related": with_related,
             }
         )
-        month_key = (day.astype("datetime64[M]").astype(np.int64) - (self.p.first_year - 1970) * 12)
+        month_key = day.astype("datetime64[M]").astype(np.int64) - (self.p.first_year - 1970) * 12
         frame = frame.with_columns(pl.Series("key", month_key))
         last_key = self.p.n_years * 12
-        for (k,), part in frame.filter(pl.col("key") < last_key).partition_by("key", as_dict=True, maintain_order=True).items():
+        for (k,), part in (
+            frame.filter(pl.col("key") < last_key)
+            .partition_by("key", as_dict=True, maintain_order=True)
+            .items()
+        ):
             self.queue.setdefault(int(k), []).append(part.drop("key"))
 
     # ------------------------------------------------------------ output
@@ -614,7 +763,15 @@ class _Events:
             return np.broadcast_to(v, mask.shape)[idx] if np.ndim(v) else np.full(idx.size, v)
 
         self.parts.append(
-            (idx, at[idx], np.full(idx.size, etype), pick(cadre), pick(unit), pick(detail), np.full(idx.size, date_only))
+            (
+                idx,
+                at[idx],
+                np.full(idx.size, etype),
+                pick(cadre),
+                pick(unit),
+                pick(detail),
+                np.full(idx.size, date_only),
+            )
         )
 
     def frame(self, proc: Process, case_id: pl.Series, cutoff: np.datetime64) -> pl.DataFrame:
@@ -625,9 +782,13 @@ class _Events:
             cols = [np.concatenate([p[i] for p in self.parts]) for i in range(7)]
         item, at, etype, cadre, unit, detail, date_only = cols
         keep = at < cutoff
-        item, at, etype, cadre, unit, detail, date_only = (c[keep] for c in (item, at, etype, cadre, unit, detail, date_only))
+        item, at, etype, cadre, unit, detail, date_only = (
+            c[keep] for c in (item, at, etype, cadre, unit, detail, date_only)
+        )
         order = np.lexsort((etype, at, item))
-        item, at, etype, cadre, unit, detail, date_only = (c[order] for c in (item, at, etype, cadre, unit, detail, date_only))
+        item, at, etype, cadre, unit, detail, date_only = (
+            c[order] for c in (item, at, etype, cadre, unit, detail, date_only)
+        )
         at = np.where(date_only, at.astype("datetime64[D]").astype("datetime64[s]"), at)
         return pl.DataFrame(
             [
