@@ -183,7 +183,7 @@ def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: byt
             if mapping:
                 chunk = mapping.transform_chunk(layout, chunk)
             checked = check_chunk(layout, chunk, load_time, mapping.date_formats if mapping else None)
-            result.rows_read += len(chunk.rows) + len(chunk.ragged)
+            result.rows_read += chunk.size
             good = checked.good
             for col in seeds.input_columns(entity):
                 if col.value_type == "identity":
@@ -193,7 +193,7 @@ def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: byt
             if checked.bad.height:
                 bad_parts.append(checked.bad)
             if task is not None:
-                progress.update(task, advance=len(chunk.rows) + len(chunk.ragged),
+                progress.update(task, advance=chunk.size,
                                 description=f"{path.name} · {result.rows_read:,} 行")
         tmp = writer.close()
         if entity in FILE_KEYS and writer.rows:

@@ -127,46 +127,63 @@ class Checked:
     bad: pl.DataFrame  # columns: line_number, reason, detail, original_values
 
 
-def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats: dict[str, str] | None = None) -> Checked:
-    entity = layout.entity
-    width = len(layout.header)
+def chunk_frame(chunk: Chunk, width: int) -> pl.DataFrame:
+    """The chunk's records as text columns c0..c{width-1} plus `_line_number`."""
+    if chunk.frame is not None:
+        return chunk.frame
     names = [f"c{i}" for i in range(width)]
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         [[None if v is None else str(v) for v in row] for row in chunk.rows] if chunk.rows else [],
         schema={n: pl.String for n in names},
         orient="row",
     ).with_columns(pl.Series("_line_number", chunk.line_numbers, dtype=pl.Int64))
 
+
+def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats: dict[str, str] | None = None) -> Checked:
+    """Type every contract column and give each row its first problem (or none).
+
+    Three stages, each computed once: the raw text (trimmed, blank as null, default filled),
+    the typed value, then the reason a row is quarantined."""
+    entity = layout.entity
+    width = len(layout.header)
+    names = [f"c{i}" for i in range(width)]
+    frame = chunk_frame(chunk, width)
+    columns = seeds.input_columns(entity)
+
+    raws: list[pl.Expr] = []
     values: list[pl.Expr] = []
     errors: list[pl.Expr] = []
-    for col in seeds.input_columns(entity):
+    for col in columns:
         pos = layout.positions.get(col.name)
         raw = _blank_to_null(pl.col(f"c{pos}")) if pos is not None else pl.lit(None, dtype=pl.String)
         if col.default is not None:
             raw = raw.fill_null(pl.lit(col.default))
-        missing = raw.is_null()
+        raws.append(raw.alias(f"_r_{col.name}"))
+        r = pl.col(f"_r_{col.name}")
+        v = pl.col(col.name)
+        missing = r.is_null()
         err: pl.Expr | None = None
         if col.value_type in ("text", "identity"):
-            value = raw
+            value = r
             if col.value_type == "text":
-                err = pl.when(raw.str.contains(IDENTITY_RE)).then(pl.lit(f"identity_in_field|{col.name}"))
+                err = pl.when(r.str.contains(IDENTITY_RE)).then(pl.lit(f"identity_in_field|{col.name}"))
         elif col.value_type == "datetime":
             fmt = (date_formats or {}).get(col.name)
-            value = raw.str.strptime(pl.Datetime("us"), fmt, strict=False) if fmt else _parse_datetime(raw)
+            value = r.str.strptime(pl.Datetime("us"), fmt, strict=False) if fmt else _parse_datetime(r)
             err = (
-                pl.when(~missing & value.is_null()).then(pl.lit(f"bad_date|{col.name}"))
-                .when(value > pl.lit(load_time)).then(pl.lit(f"future_date|{col.name}"))
+                pl.when(~missing & v.is_null()).then(pl.lit(f"bad_date|{col.name}"))
+                .when(v > pl.lit(load_time)).then(pl.lit(f"future_date|{col.name}"))
             )
         elif col.value_type == "vocabulary":
-            value = _vocab(raw, col.vocabulary)
-            err = pl.when(~missing & value.is_null()).then(pl.lit(f"bad_vocabulary|{col.name}"))
+            value = _vocab(r, col.vocabulary)
+            err = pl.when(~missing & v.is_null()).then(pl.lit(f"bad_vocabulary|{col.name}"))
         elif col.value_type == "positive_integer":
-            value = _parse_positive_int(raw)
-            err = pl.when(~missing & value.is_null()).then(pl.lit(f"bad_number|{col.name}"))
+            value = _parse_positive_int(r)
+            err = pl.when(~missing & v.is_null()).then(pl.lit(f"bad_number|{col.name}"))
         elif col.value_type == "year":
-            value = _parse_positive_int(raw)
-            value = pl.when(value.is_between(1949, 2100)).then(value).otherwise(None)
-            err = pl.when(~missing & value.is_null()).then(pl.lit(f"bad_number|{col.name}"))
+            parsed = _parse_positive_int(r)
+            value = pl.when(parsed.is_between(1949, 2100)).then(parsed).otherwise(None)
+            err = pl.when(~missing & v.is_null()).then(pl.lit(f"bad_number|{col.name}"))
         else:  # pragma: no cover - seeds are checked by tests
             raise ValueError(f"unknown value_type {col.value_type}")
         if col.required:
@@ -176,12 +193,15 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats:
         if err is not None:
             errors.append(err)
 
-    checked = frame.with_columns(values).with_columns(pl.coalesce(errors).alias("_error") if errors else pl.lit(None, dtype=pl.String).alias("_error"))
+    error = pl.coalesce(errors) if errors else pl.lit(None, dtype=pl.String)
+    checked = (
+        frame.lazy().with_columns(raws).with_columns(values).with_columns(error.alias("_error")).collect()
+    )
     if entity == "case_events":
         checked = _check_event_detail(checked)
 
     good = checked.filter(pl.col("_error").is_null()).select(
-        [c.name for c in seeds.input_columns(entity)] + ["_line_number"]
+        [c.name for c in columns] + ["_line_number"]
     )
     bad_rows = checked.filter(pl.col("_error").is_not_null())
     bad = _quarantine_frame(layout, bad_rows, names)
