@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.stats import beta
 
 
@@ -48,6 +49,25 @@ def rate_ratio_ci(a: int, b: int, level: float = 0.95, exposure_a: float = 1.0,
     low = p_low / (1 - p_low) * scale
     high = None if p_high >= 1.0 else p_high / (1 - p_high) * scale
     return RateRatio(ratio, low, high)
+
+
+def rate_ratio_ci_arrays(a, b, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`rate_ratio_ci` over arrays of counts (equal exposures): (ratio, low, high), NaN where
+    undefined (ratio and high when b = 0; all three when a + b = 0)."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if (a < 0).any() or (b < 0).any():
+        raise ValueError("counts must be non-negative")
+    alpha = 1.0 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_low = np.where(a > 0, beta.ppf(alpha / 2, np.maximum(a, 1), b + 1), 0.0)
+        p_high = np.where(b > 0, beta.ppf(1 - alpha / 2, a + 1, np.maximum(b, 1)), 1.0)
+        ratio = np.where(b > 0, a / b, np.nan)
+        low = p_low / (1 - p_low)
+        high = np.where(p_high < 1.0, p_high / (1 - p_high), np.nan)
+    empty = (a + b) == 0
+    low = np.where(empty, np.nan, low)
+    return ratio, low, high
 
 
 def log_rate_ratio_wald(a: int, b: int, level: float = 0.95) -> RateRatio:

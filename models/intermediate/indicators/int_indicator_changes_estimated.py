@@ -7,7 +7,7 @@ such as "conflicts fell 35%" comes with the range the data support.
 
 import polars as pl
 
-from pipelines.stats import rate_ratio_ci
+from pipelines.stats.rates import rate_ratio_ci_arrays
 
 INDICATORS = (
     "petitions",
@@ -25,33 +25,22 @@ def model(dbt, session):
         "scope_type", "scope_code", (pl.col("year") + 1).alias("year"), *INDICATORS
     ).rename({name: f"{name}_prev" for name in INDICATORS})
     joined = counts.join(previous, on=["scope_type", "scope_code", "year"], how="inner")
-    rows = []
-    for record in joined.iter_rows(named=True):
-        for indicator in INDICATORS:
-            current, prior = int(record[indicator]), int(record[f"{indicator}_prev"])
-            estimate = rate_ratio_ci(current, prior)
-            rows.append(
-                {
-                    "scope_type": record["scope_type"],
-                    "scope_code": record["scope_code"],
-                    "year": int(record["year"]),
-                    "indicator": indicator,
-                    "count": current,
-                    "count_prev_year": prior,
-                    "rate_ratio": estimate.ratio,
-                    "rate_ratio_low": estimate.low,
-                    "rate_ratio_high": estimate.high,
-                }
+    long = pl.concat(
+        [
+            joined.select(
+                "scope_type",
+                "scope_code",
+                pl.col("year").cast(pl.Int32),
+                pl.lit(name).alias("indicator"),
+                pl.col(name).cast(pl.Int64).alias("count"),
+                pl.col(f"{name}_prev").cast(pl.Int64).alias("count_prev_year"),
             )
-    schema = {
-        "scope_type": pl.String,
-        "scope_code": pl.String,
-        "year": pl.Int32,
-        "indicator": pl.String,
-        "count": pl.Int64,
-        "count_prev_year": pl.Int64,
-        "rate_ratio": pl.Float64,
-        "rate_ratio_low": pl.Float64,
-        "rate_ratio_high": pl.Float64,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row").to_arrow()
+            for name in INDICATORS
+        ]
+    )
+    ratio, low, high = rate_ratio_ci_arrays(long["count"].to_numpy(), long["count_prev_year"].to_numpy())
+    return long.with_columns(
+        pl.Series("rate_ratio", ratio).fill_nan(None),
+        pl.Series("rate_ratio_low", low).fill_nan(None),
+        pl.Series("rate_ratio_high", high).fill_nan(None),
+    ).to_arrow()
