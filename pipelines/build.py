@@ -502,6 +502,7 @@ def build_warehouse(as_of: str | None = None) -> str:
         console.print(f"[bold]构建[/] {build_id}")
         effective_as_of = given_as_of
         step = "载入原始数据"
+        step_clock = time.monotonic()
         try:
             with console.status(f"{step}…"):
                 raw_counts = load_raw(folder / DB_FILE)
@@ -514,13 +515,14 @@ def build_warehouse(as_of: str | None = None) -> str:
                     " (no loaded items to take as_of from)"
                 )
             raw_line = ", ".join(f"{k} {v}" for k, v in raw_counts.items())
-            console.print(f"✓ {step}: {raw_line}")
+            console.print(f"✓ {step} ({time.monotonic() - step_clock:.1f} 秒): {raw_line}")
             console.print(
                 f"  as_of = {effective_as_of.isoformat()}"
                 + (" (--as-of)" if given_as_of else " (数据中最晚日期 latest date in the data)")
             )
 
             step = "运行 dbt"
+            step_clock = time.monotonic()
             dbt_vars = {"as_of": effective_as_of.isoformat(), "build_id": build_id}
             result = _dbt_build_with_progress(folder, dbt_vars)
             records = test_records(build_id, result)
@@ -531,7 +533,7 @@ def build_warehouse(as_of: str | None = None) -> str:
                 raise _BuildFailed(with_examples(failures, folder / DB_FILE))
             warned = [r for r in records if r["status"] == "fail"]
             passed = len(records) - len(warned)
-            console.print(f"✓ {step}: {passed} 项检查通过" + (
+            console.print(f"✓ {step} ({time.monotonic() - step_clock:.1f} 秒): {passed} 项检查通过" + (
                 f"，{len(warned)} 项警告 (warnings)" if warned else ""
             ))
             for r in warned:

@@ -25,9 +25,9 @@ renamed as (
 
     select
         ---------- ids
-        {{ surrogate_key([
-            'case_id', 'event_type', 'event_at', 'cadre_id', 'unit_name', 'detail'
-        ]) }} as case_event_id,
+        -- the event's earliest delivered row: unique, stable while the lake keeps that
+        -- batch, and far cheaper than a hash over six columns at ten million rows
+        _batch_id || ':' || cast(_line_number as varchar) as case_event_id,
         case_id,
         cadre_id,
 
