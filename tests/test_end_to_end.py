@@ -134,3 +134,15 @@ def test_demo_reproduces_the_articles_figures(demo):
         series = controls[column].to_list()
         assert series == sorted(series, reverse=True) and series[-1] < series[0], column
     assert controls["is_low_running"].to_list()[1:] == [True, True]
+
+
+def test_readme_worked_example_prints_the_documented_figures(demo):
+    from pipelines.warehouse import query_frame
+
+    readme = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    sql = re.search(r"```sql\n(.*?)\n```", readme, re.S).group(1)
+    columns, rows = query_frame(sql)
+    assert columns == ["measure", "warehouse", "article"]
+    documented = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$", readme, re.M))
+    for measure, value, _ in rows:
+        assert documented[measure] == value, measure
