@@ -239,13 +239,16 @@ def release_dbt_connections() -> None:
     next step (profiles.yml also sets keep_open: false)."""
     if importlib.util.find_spec("dbt.adapters.duckdb") is None:
         return
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
 
-    with DuckDBConnectionManager._LOCK:
-        env = DuckDBConnectionManager._ENV
+    lock = getattr(manager, "_LOCK", None)
+    if lock is None:  # a dbt-duckdb without the process-wide environment: nothing to release
+        return
+    with lock:
+        env = getattr(manager, "_ENV", None)
         if env is not None:
             env.close()
-            DuckDBConnectionManager._ENV = None
+            manager._ENV = None
 
 
 def run_dbt(
