@@ -27,6 +27,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "loaded_at": pl.Datetime("us"),
         "key_fingerprint": pl.String(),
         "message": pl.String(),
+        # "mapping/output" when a source mapping (xinfang ingest --mapping) produced the batch
+        "mapping_output": pl.String(),
     },
     "quarantine": {
         "batch_id": pl.String(),
@@ -85,9 +87,10 @@ def read(table: str) -> pl.DataFrame:
     files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.exists() else []
     if not files:
         return pl.DataFrame(schema=SCHEMAS[table])
-    return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed").select(
-        list(SCHEMAS[table])
-    )
+    frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+    # records written before a column was added read it as null
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in SCHEMAS[table].items() if c not in frame.columns]
+    return frame.with_columns(missing).select(list(SCHEMAS[table]))
 
 
 def loaded_batches(entity: str | None = None) -> pl.DataFrame:

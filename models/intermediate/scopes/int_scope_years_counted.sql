@@ -19,15 +19,8 @@ counts as (
         scope_type,
         scope_code,
         received_year as year,
-        count(*) as petitions,
-        count(*) filter (where is_repeat) as repeat_petitions,
-        count(*) filter (where is_skip_level) as skip_level_petitions,
-        count(*) filter (where is_collective) as collective_petitions,
-        count(*) filter (where is_abnormal) as abnormal_petitions,
-        count(*) filter (where is_visit) as visits,
+        {{ five_indicator_counts() }},
         count(*) filter (where is_visit and is_repeat) as repeat_visits,
-        cast(coalesce(sum(headcount) filter (where is_visit), 0) as bigint)
-            as visit_person_times,
         count(*) filter (where is_to_province_or_central) as to_province_or_central,
         count(*) filter (where is_in_sensitive_period) as in_sensitive_period,
         count(*) filter (where is_first_time and is_closed_within_30d is not null)

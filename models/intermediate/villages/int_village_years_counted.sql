@@ -43,12 +43,7 @@ counts as (
     select
         village_code,
         received_year as year,
-        count(*) as petitions,
-        count(*) filter (where is_repeat) as repeat_petitions,
-        count(*) filter (where is_skip_level) as skip_level_petitions,
-        count(*) filter (where is_collective) as collective_petitions,
-        count(*) filter (where is_abnormal) as abnormal_petitions,
-        count(*) filter (where is_visit) as visits,
+        {{ five_indicator_counts() }},
         count(*) filter (where is_first_time) as first_time_petitions,
         count(*) filter (where is_first_time and is_closed_within_30d is not null)
             as first_time_due,

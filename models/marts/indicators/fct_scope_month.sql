@@ -38,15 +38,8 @@ counts as (
         scope_type,
         scope_code,
         received_month as month_start,
-        count(*) as petitions,
-        count(*) filter (where is_repeat) as repeat_petitions,
-        count(*) filter (where is_skip_level) as skip_level_petitions,
-        count(*) filter (where is_collective) as collective_petitions,
-        count(*) filter (where is_abnormal) as abnormal_petitions,
-        count(*) filter (where is_visit) as visits,
-        count(*) filter (where channel = 'letter') as letters,
-        cast(coalesce(sum(headcount) filter (where is_visit), 0) as bigint)
-            as visit_person_times
+        {{ five_indicator_counts() }},
+        count(*) filter (where channel = 'letter') as letters
 
     from cases
     group by scope_type, scope_code, received_month

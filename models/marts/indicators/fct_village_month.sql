@@ -36,14 +36,7 @@ counts as (
     select
         village_code,
         received_month as month_start,
-        count(*) as petitions,
-        count(*) filter (where is_repeat) as repeat_petitions,
-        count(*) filter (where is_skip_level) as skip_level_petitions,
-        count(*) filter (where is_collective) as collective_petitions,
-        count(*) filter (where is_abnormal) as abnormal_petitions,
-        count(*) filter (where is_visit) as visits,
-        cast(coalesce(sum(headcount) filter (where is_visit), 0) as bigint)
-            as visit_person_times
+        {{ five_indicator_counts() }}
 
     from cases
     where is_known_village
