@@ -43,7 +43,7 @@ def ingest(
     path: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
     entity: Annotated[Optional[str], typer.Option(help="villages, cadres, cases or case_events.")] = None,
     sheet: Annotated[Optional[str], typer.Option(help="Worksheet name for XLSX files.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option(help="Source mapping file for an outside export.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option(help="Source mapping for an outside export: a YAML file, or a name in mappings/ (wenzheng, shangluo, la311).")] = None,
 ) -> None:
     """导入数据 (load files into the raw lake; bad rows are quarantined with a reason)."""
     from pipelines.ingest import ingest_paths

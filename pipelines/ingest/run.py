@@ -1,10 +1,17 @@
-"""`xinfang ingest`: load delivered files into the raw lake, file by file (CONTRACT §2)."""
+"""`xinfang ingest`: load delivered files into the raw lake, file by file (CONTRACT §2).
+
+A file yields one or more *outputs* (pipelines.ingest.mapping.Output): a plain delivery one, a
+source mapping one per declared output (e.g. the cases, and a `concluded` event at the reply
+time). Each output is its own batch id and ledger record, whose rows_read = rows_loaded +
+rows_quarantined; outputs of one entity share the file's lake batch (rows tagged by batch id),
+and all records of a file are written in one atomic ledger write, the commit point.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import sys
 import json
+import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,9 +27,10 @@ from pipelines import audit, paths, seeds
 from pipelines.errors import UsageError, XinfangError
 from pipelines.fsutil import crash_point, warehouse_lock
 from pipelines.ingest import lake
+from pipelines.ingest.mapping import Output, SourceMapping, load_mapping
 from pipelines.ingest.pseudonymise import fingerprint, hash_column, load_or_create_key
 from pipelines.ingest.read import Unreadable, file_format, open_source
-from pipelines.ingest.validate import FILE_KEYS, HeaderError, check_chunk, empty_bad
+from pipelines.ingest.validate import FILE_KEYS, HeaderError, check_chunk, empty_bad, map_header
 
 console = Console(stderr=True)
 PROGRESS_MIN_BYTES = 5 << 20
@@ -41,6 +49,7 @@ class FileResult:
     reasons: Counter = field(default_factory=Counter)
     message: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    output: str | None = None  # "mapping/output" when a source mapping produced the batch
 
 
 @dataclass
@@ -93,39 +102,48 @@ def new_batch_id(sha: str | None) -> str:
 
 
 # ---------------------------------------------------------------- one file
-def _ledger(result: FileResult, sha: str | None, key_fp: str) -> None:
+def _ledger(results: list[FileResult], sha: str | None, key_fp: str) -> None:
+    """All records of one file in one atomic write (several when a mapping has outputs)."""
     audit.write_records(
         "load_ledger",
-        result.batch_id,
+        results[0].batch_id,
         [{
-            "batch_id": result.batch_id,
-            "file_name": str(result.path),
+            "batch_id": r.batch_id,
+            "file_name": str(r.path),
             "file_sha256": sha,
-            "entity": result.entity,
-            "rows_read": result.rows_read,
-            "rows_loaded": result.rows_loaded,
-            "rows_quarantined": result.rows_quarantined,
-            "status": result.status,
+            "entity": r.entity,
+            "rows_read": r.rows_read,
+            "rows_loaded": r.rows_loaded,
+            "rows_quarantined": r.rows_quarantined,
+            "status": r.status,
             "loaded_at": audit.now(),
             "key_fingerprint": key_fp,
-            "message": result.message or None,
-        }],
+            "message": r.message or None,
+            "mapping_output": r.output,
+        } for r in results],
     )
 
 
-def _superseded(tmp: Path, entity: str) -> tuple[pl.DataFrame, list[int]]:
-    """Rows whose key repeats later in the same file: keep the last, return the others."""
-    keys = list(FILE_KEYS[entity])
+def _superseded(tmp: Path, entity: str) -> pl.DataFrame:
+    """Rows whose key repeats later in the same batch: the last stays, the others are returned
+    (with `_kept_line`). Outputs sharing the file's lake batch are told apart by `_batch_id`."""
+    keys = [*FILE_KEYS[entity], "_batch_id"]
     lazy = pl.scan_parquet(tmp)
     last = pl.col("_line_number").max().over(keys)
     dupes = lazy.filter(pl.col("_line_number") != last).collect()
     if dupes.height == 0:
-        return dupes, []
-    keep_line = (
-        lazy.group_by(keys).agg(pl.col("_line_number").max().alias("_kept_line"))
+        return dupes
+    keep_line = lazy.group_by(keys).agg(pl.col("_line_number").max().alias("_kept_line"))
+    return dupes.lazy().join(keep_line, on=keys, how="left", nulls_equal=True).collect()
+
+
+def _drop_superseded(tmp: Path, dupes: pl.DataFrame) -> None:
+    kept = tmp.with_name(tmp.name + ".kept")
+    gone = dupes.select("_batch_id", "_line_number")
+    pl.scan_parquet(tmp).join(gone.lazy(), on=["_batch_id", "_line_number"], how="anti").sink_parquet(
+        kept, compression="zstd"
     )
-    dupes = dupes.lazy().join(keep_line, on=keys, how="left", nulls_equal=True).collect()
-    return dupes, dupes.get_column("_line_number").to_list()
+    kept.replace(tmp)
 
 
 def _superseded_records(dupes: pl.DataFrame) -> pl.DataFrame:
@@ -146,104 +164,132 @@ def _superseded_records(dupes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _plain_output(entity: str, header: list[str]) -> Output:
+    return Output(None, entity, map_header(entity, header))
+
+
 def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: bytes, key_fp: str,
-                known: set[str], mapping=None, progress: Progress | None = None) -> FileResult:
+                known: set[str], mapping: SourceMapping | None = None,
+                progress: Progress | None = None) -> list[FileResult]:
+    """Load one file; returns its ledger records (one, or one per output of a mapping)."""
     try:
         sha = file_sha256(path)
     except OSError as exc:
         result = FileResult(path, entity_flag, "refused", new_batch_id(None), message=f"无法读取文件 (cannot read: {exc.strerror})")
-        _ledger(result, None, key_fp)
-        return result
+        _ledger([result], None, key_fp)
+        return [result]
     batch_id = new_batch_id(sha)
-    entity = entity_flag or (mapping.entity if mapping else None) or entity_of(path)
-    result = FileResult(path, entity, "loaded", batch_id)
+    entity = mapping.primary_entity if mapping else (entity_flag or entity_of(path))
+    head = FileResult(path, entity, "loaded", batch_id, output=mapping.name if mapping else None)
     if sha in known:
-        result.status = "duplicate"
-        result.message = "与已载入文件内容相同，未重复载入 (same content already loaded)"
-        _ledger(result, sha, key_fp)
-        return result
+        head.status = "duplicate"
+        head.message = "与已载入文件内容相同，未重复载入 (same content already loaded)"
+        _ledger([head], sha, key_fp)
+        return [head]
     if entity is None:
-        result.status = "refused"
-        result.message = "无法从文件名识别数据类型，请以 villages/cadres/cases/case_events 开头命名或使用 --entity (unknown entity)"
-        _ledger(result, sha, key_fp)
-        return result
+        head.status = "refused"
+        head.message = "无法从文件名识别数据类型，请以 villages/cadres/cases/case_events 开头命名或使用 --entity (unknown entity)"
+        _ledger([head], sha, key_fp)
+        return [head]
 
-    writer = lake.BatchWriter(entity, sha)
-    bad_parts: list[pl.DataFrame] = []
+    writers: dict[str, lake.BatchWriter] = {}
+    bad_parts: dict[str, list[pl.DataFrame]] = {}
     load_time = datetime.now()
     task = None
     try:
         source = open_source(path, sheet)
-        header = mapping.rename_header(source.header) if mapping else source.header
-        layout = _map(entity, header, mapping)
-        result.ignored_columns = layout.ignored
+        outputs = mapping.plan(path, source.header) if mapping else [_plain_output(entity, source.header)]
+        results = [
+            FileResult(path, o.entity, "loaded", batch_id if o.name is None else f"{batch_id}-{o.name.split('/')[-1]}",
+                       output=o.name, ignored_columns=o.layout.ignored if o.name is None else [])
+            for o in outputs
+        ]
+        for o, r in zip(outputs, results):
+            if o.entity not in writers:
+                writers[o.entity] = lake.BatchWriter(o.entity, sha)
+            bad_parts[r.batch_id] = []
         if progress is not None and source.size >= PROGRESS_MIN_BYTES:
             task = progress.add_task(f"{path.name}", total=None)
         for chunk in source.chunks:
-            if mapping:
-                chunk = mapping.transform_chunk(layout, chunk)
-            checked = check_chunk(layout, chunk, load_time, mapping.date_formats if mapping else None)
-            result.rows_read += chunk.size
-            good = checked.good
-            for col in seeds.input_columns(entity):
-                if col.value_type == "identity":
-                    good = hash_column(good, col.name, col.lake_name, key)
-            good = good.with_columns(pl.lit(batch_id).alias("_batch_id"))
-            writer.write(good)
-            if checked.bad.height:
-                bad_parts.append(checked.bad)
+            for o, r in zip(outputs, results):
+                part = o.convert(chunk) if o.convert else chunk
+                checked = check_chunk(o.layout, part, load_time, o.date_formats, o.extra_checks)
+                r.rows_read += part.size
+                good = checked.good
+                for col in seeds.input_columns(o.entity):
+                    if col.value_type == "identity":
+                        good = hash_column(good, col.name, col.lake_name, key)
+                writers[o.entity].write(good.with_columns(pl.lit(r.batch_id).alias("_batch_id")))
+                if checked.bad.height:
+                    bad_parts[r.batch_id].append(checked.bad)
             if task is not None:
                 progress.update(task, advance=chunk.size,
-                                description=f"{path.name} · {result.rows_read:,} 行")
-        tmp = writer.close()
-        if entity in FILE_KEYS and writer.rows:
-            dupes, lines = _superseded(tmp, entity)
-            if lines:
-                kept = tmp.with_name(tmp.name + ".kept")
-                pl.scan_parquet(tmp).filter(~pl.col("_line_number").is_in(lines)).sink_parquet(kept, compression="zstd")
-                kept.replace(tmp)
-                bad_parts.append(_superseded_records(dupes))
+                                description=f"{path.name} · {results[0].rows_read:,} 行")
+        # an output that applies to no row of this file (e.g. replies in a file without them)
+        # leaves no batch and no record; the primary output always has one
+        live = [(o, r) for o, r in zip(outputs, results) if o.primary or r.rows_read]
+        live_entities = {o.entity for o, _ in live}
+        for e in [e for e in writers if e not in live_entities]:
+            writers.pop(e).abort()
+        tmps = {e: w.close() for e, w in writers.items()}
+        for e, tmp in tmps.items():
+            if e in FILE_KEYS and writers[e].rows:
+                dupes = _superseded(tmp, e)
+                if dupes.height:
+                    _drop_superseded(tmp, dupes)
+                    for (bid,), part in dupes.group_by(["_batch_id"]):
+                        bad_parts[bid].append(_superseded_records(part))
+        loaded: dict[str, int] = {}
+        for tmp in tmps.values():
+            counts = pl.scan_parquet(tmp).group_by("_batch_id").len().collect()
+            loaded.update(dict(counts.iter_rows()))
     except (Unreadable, HeaderError) as exc:
-        writer.abort()
-        result.status = "refused"
-        result.message = str(exc)
-        result.rows_read = result.rows_loaded = result.rows_quarantined = 0
-        _ledger(result, sha, key_fp)
-        return result
+        for w in writers.values():
+            w.abort()
+        head.status = "refused"
+        head.message = str(exc)
+        _ledger([head], sha, key_fp)
+        return [head]
     except BaseException:
-        writer.abort()
+        for w in writers.values():
+            w.abort()
         raise
     finally:
         if task is not None:
             progress.remove_task(task)
 
-    bad = pl.concat(bad_parts) if bad_parts else empty_bad()
-    result.rows_quarantined = bad.height
-    result.rows_loaded = pl.scan_parquet(tmp).select(pl.len()).collect().item()
-    result.reasons = Counter(bad.get_column("reason").to_list())
-    if result.ignored_columns:
-        result.message = "未使用的列 (ignored columns): " + "、".join(result.ignored_columns)
+    results = [r for _, r in live]
+    total = results[0].rows_read
+    bads: dict[str, pl.DataFrame] = {}
+    for o, r in live:
+        bad = pl.concat(bad_parts[r.batch_id]) if bad_parts[r.batch_id] else empty_bad()
+        bads[r.batch_id] = bad
+        r.rows_quarantined = bad.height
+        r.rows_loaded = loaded.get(r.batch_id, 0)
+        r.reasons = Counter(bad.get_column("reason").to_list())
+        if r.ignored_columns:
+            r.message = "未使用的列 (ignored columns): " + "、".join(r.ignored_columns)
+        elif not o.primary:
+            r.message = (f"映射输出 {o.name} 适用于源文件 {total:,} 行中的 {r.rows_read:,} 行"
+                         f" (this output applies to {r.rows_read:,} of {total:,} source rows)")
     crash_point("before_batch_rename")
-    writer.commit(tmp)
+    for e, w in writers.items():
+        w.commit(tmps[e])
     crash_point("after_batch_rename")
-    if bad.height:
-        audit.write_records(
-            "quarantine",
-            batch_id,
-            bad.sort("line_number").with_columns(
-                pl.lit(batch_id).alias("batch_id"), pl.lit(str(path)).alias("file_name")
-            ),
-        )
+    for r in results:
+        bad = bads[r.batch_id]
+        if bad.height:
+            audit.write_records(
+                "quarantine",
+                r.batch_id,
+                bad.sort("line_number").with_columns(
+                    pl.lit(r.batch_id).alias("batch_id"), pl.lit(str(path)).alias("file_name")
+                ),
+            )
     crash_point("before_ledger")
-    _ledger(result, sha, key_fp)  # the commit point
+    _ledger(results, sha, key_fp)  # the commit point
     known.add(sha)
-    return result
-
-
-def _map(entity: str, header: list[str], mapping):
-    from pipelines.ingest.validate import map_header
-
-    return map_header(entity, header, mapping.column_aliases if mapping else None)
+    return results
 
 
 # ---------------------------------------------------------------- many files
@@ -263,7 +309,9 @@ def ingest_paths(targets: list[Path], entity: str | None = None, sheet: str | No
         raise UsageError(f"--entity 应为 {', '.join(paths.ENTITIES)} 之一，而不是 {entity!r} (unknown entity)")
     source_mapping = None
     if mapping is not None:
-        raise UsageError("--mapping（来源映射）尚未实现 (source mappings are not built yet)")
+        if entity is not None:
+            raise UsageError("--entity 不能与 --mapping 同用：映射文件已声明其输出的数据类型 (the mapping names its entities)")
+        source_mapping = load_mapping(Path(mapping))
     files = expand([Path(t) for t in targets])
     home = paths.home()
     for f in files:
@@ -279,7 +327,7 @@ def ingest_paths(targets: list[Path], entity: str | None = None, sheet: str | No
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=console, transient=True, disable=quiet) as progress:
             for f in files:
-                results.append(ingest_file(f, entity, sheet, key, key_fp, known, source_mapping, progress))
+                results.extend(ingest_file(f, entity, sheet, key, key_fp, known, source_mapping, progress))
     outcome = IngestResult(results)
     if not quiet:
         print_summary(outcome)
@@ -298,18 +346,21 @@ def print_summary(outcome: IngestResult) -> None:
         table.add_column(name, justify="right")
     table.add_column("状态 status")
     for r in outcome.files:
-        table.add_row(r.path.name, r.entity or "?", f"{r.rows_read:,}", f"{r.rows_loaded:,}",
+        name = r.output.split("/")[-1] if r.output and "/" in r.output else r.entity
+        kind = (r.entity or "?") + (f" · {name}" if name != r.entity else "")
+        table.add_row(r.path.name, kind, f"{r.rows_read:,}", f"{r.rows_loaded:,}",
                       f"{r.rows_quarantined:,}", STATUS_ZH[r.status])
     out.print(table)
     for r in outcome.files:
         if r.reasons:
             reasons = "，".join(f"{k} {v:,}" for k, v in sorted(r.reasons.items()))
-            out.print(f"  {r.path.name} 隔离原因 (quarantine reasons): {reasons}", soft_wrap=True, highlight=False)
+            which = f"{r.path.name} ({r.output})" if r.output else r.path.name
+            out.print(f"  {which} 隔离原因 (quarantine reasons): {reasons}", soft_wrap=True, highlight=False)
         if r.message and r.status == "loaded":
             out.print(f"  {r.path.name}: {r.message}", soft_wrap=True, highlight=False)
     refused = [r for r in outcome.files if r.status == "refused"]
     out.print(
-        f"共 {len(outcome.files)} 个文件：载入 {sum(r.rows_loaded for r in outcome.files):,} 行，"
+        f"共 {len({r.path for r in outcome.files})} 个文件：载入 {sum(r.rows_loaded for r in outcome.files):,} 行，"
         f"隔离 {sum(r.rows_quarantined for r in outcome.files):,} 行（明细见 audit.quarantine），"
         f"拒收 {len(refused)} 个文件。",
         soft_wrap=True, highlight=False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,6 +60,9 @@ class Layout:
     positions: dict[str, int]  # contract column -> index in the header
     ignored: list[str]
     identity_positions: set[int]
+    # set for a source mapping's output: ragged source rows are counted against the source's
+    # own header, and their values are withheld (a shifted free-text field could be anywhere)
+    source_width: int | None = None
 
 
 def map_header(entity: str, header: list[str], aliases: dict[str, str] | None = None) -> Layout:
@@ -109,6 +113,20 @@ def _parse_datetime(raw: pl.Expr) -> pl.Expr:
     return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
 
 
+EARLIEST_DECLARED = datetime(1900, 1, 1)
+
+
+def parse_declared(raw: pl.Expr, formats: str | Sequence[str]) -> pl.Expr:
+    """Parse with a source mapping's explicit strptime formats, each matching the whole value.
+    A value that two formats read differently is ambiguous and stays null (bad_date), and so
+    does a year before 1900 (`%Y` reads the `20` of `1/1/20` as year 20): never a guess."""
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    parsed = [raw.str.strptime(pl.Datetime("us"), f, strict=False) for f in formats]
+    first = pl.coalesce(parsed)
+    agree = pl.all_horizontal([p.is_null() | (p == first) for p in parsed])
+    return pl.when(agree & (first >= pl.lit(EARLIEST_DECLARED))).then(first).otherwise(None)
+
+
 def _parse_positive_int(raw: pl.Expr) -> pl.Expr:
     digits = raw.str.extract(r"^\+?(\d{1,12})(?:\.0+)?$", 1)
     value = digits.cast(pl.Int64, strict=False)
@@ -139,11 +157,16 @@ def chunk_frame(chunk: Chunk, width: int) -> pl.DataFrame:
     ).with_columns(pl.Series("_line_number", chunk.line_numbers, dtype=pl.Int64))
 
 
-def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats: dict[str, str] | None = None) -> Checked:
+def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime,
+                date_formats: Mapping[str, str | Sequence[str]] | None = None,
+                extra_checks: Sequence[pl.Expr] = ()) -> Checked:
     """Type every contract column and give each row its first problem (or none).
 
     Three stages, each computed once: the raw text (trimmed, blank as null, default filled),
-    the typed value, then the reason a row is quarantined."""
+    the typed value, then the reason a row is quarantined. A source mapping passes its explicit
+    `date_formats` (per contract column; they replace the contract's forms) and `extra_checks`:
+    expressions over the typed columns and the raw `c<i>` columns giving "reason|detail" or
+    null, reported after the contract's own rules."""
     entity = layout.entity
     width = len(layout.header)
     names = [f"c{i}" for i in range(width)]
@@ -169,7 +192,7 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats:
                 err = pl.when(r.str.contains(IDENTITY_RE)).then(pl.lit(f"identity_in_field|{col.name}"))
         elif col.value_type == "datetime":
             fmt = (date_formats or {}).get(col.name)
-            value = r.str.strptime(pl.Datetime("us"), fmt, strict=False) if fmt else _parse_datetime(r)
+            value = parse_declared(r, fmt) if fmt else _parse_datetime(r)
             err = (
                 pl.when(~missing & v.is_null()).then(pl.lit(f"bad_date|{col.name}"))
                 .when(v > pl.lit(load_time)).then(pl.lit(f"future_date|{col.name}"))
@@ -193,6 +216,7 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime, date_formats:
         if err is not None:
             errors.append(err)
 
+    errors += list(extra_checks)
     error = pl.coalesce(errors) if errors else pl.lit(None, dtype=pl.String)
     checked = (
         frame.lazy().with_columns(raws).with_columns(values).with_columns(error.alias("_error")).collect()
@@ -265,12 +289,18 @@ def _quarantine_frame(layout: Layout, rows: pl.DataFrame, names: list[str]) -> p
 
 
 def _ragged_frame(layout: Layout, ragged: list[tuple[int, list[str]]]) -> pl.DataFrame:
+    if layout.source_width is None:
+        width = len(layout.header)
+        originals = [_original_json(layout, list(f)) for _, f in ragged]
+    else:
+        width = layout.source_width
+        originals = [json.dumps({"_withheld": "mapped source"}) for _ in ragged]
     return pl.DataFrame(
         {
             "line_number": [line for line, _ in ragged],
             "reason": ["ragged_row"] * len(ragged),
-            "detail": [f"{len(f)} fields, header has {len(layout.header)}" for _, f in ragged],
-            "original_values": [_original_json(layout, list(f)) for _, f in ragged],
+            "detail": [f"{len(f)} fields, header has {width}" for _, f in ragged],
+            "original_values": originals,
         },
         schema=BAD_SCHEMA,
     )
