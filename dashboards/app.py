@@ -53,7 +53,7 @@ def bootstrap_static_dir() -> Path:
 def create_app() -> dash.Dash:
     vendor = bootstrap_static_dir()
     app = dash.Dash(
-        __name__,
+        "dashboards",  # the package: pages import as dashboards.pages.<name>
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),

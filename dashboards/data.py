@@ -38,6 +38,8 @@ class QualitySnapshot:
     ledger: list[dict[str, Any]] = field(default_factory=list)
     quarantine_by_reason: list[dict[str, Any]] = field(default_factory=list)
     entity_counts: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    builds: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -74,6 +76,22 @@ order by rows desc, reason
 """
 
 
+CHECKS_SQL = """
+select check_name, table_name, severity, status, observed, detail
+from audit.quality_results
+where build_id = ?
+order by case when status = 'fail' then 0 else 1 end,
+         case when severity = 'error' then 0 else 1 end, table_name, check_name
+"""
+
+BUILDS_SQL = """
+select build_id, as_of, started_at, finished_at, status, failed_check
+from audit.builds
+order by started_at desc nulls last, build_id desc
+limit 50
+"""
+
+
 def _read_quality_snapshot() -> QualitySnapshot:
     with warehouse.connect() as con:
         build_id = warehouse.attached_build_id(con)
@@ -83,12 +101,16 @@ def _read_quality_snapshot() -> QualitySnapshot:
         quarantine = _records(con, QUARANTINE_SQL)
         info = _build_info(con, build_id) if build_id else None
         counts = _entity_counts(con) if build_id else []
+        checks = _records(con, CHECKS_SQL, [build_id]) if build_id else []
+        builds = _records(con, BUILDS_SQL)
     return QualitySnapshot(
         build_id=build_id,
         build_info=info,
         ledger=ledger,
         quarantine_by_reason=quarantine,
         entity_counts=counts,
+        checks=checks,
+        builds=builds,
     )
 
 
@@ -143,10 +165,16 @@ def _relation_exists(con: Any, schema: str, name: str) -> bool:
     return bool(rows)
 
 
-def _records(con: Any, sql: str) -> list[dict[str, Any]]:
-    rel = con.sql(sql)
-    columns = list(rel.columns)
-    return [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in rel.fetchall()]
+def _records(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    if params:
+        cur = con.execute(sql, params)
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    else:
+        rel = con.sql(sql)
+        columns = list(rel.columns)
+        rows = rel.fetchall()
+    return [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in rows]
 
 
 def _plain(value: Any) -> Any:
@@ -203,3 +231,438 @@ def _cached(name: str, compute: Any) -> Any:
     value = compute()
     store.set(key, value)
     return value
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The marts: one short-lived read-only connection per snapshot, cached on the build id
+# ---------------------------------------------------------------------------------------------
+
+COUNTY = "county"
+INDICATORS = (
+    "petitions",
+    "repeat_petitions",
+    "skip_level_petitions",
+    "collective_petitions",
+    "abnormal_petitions",
+)
+CONTROL_FLAGS = {
+    "petitions": "is_low_running",
+    "repeat_petitions": "is_repeat_controlled",
+    "skip_level_petitions": "is_skip_level_controlled",
+    "collective_petitions": "is_collective_controlled",
+    "abnormal_petitions": "is_abnormal_controlled",
+}
+# Decision marts of the ranking model (CONTRACT §5, reference/ranking-methods.md): for each
+# list, the accepted table names; the first one present in the build is read.
+DECISION_MARTS: dict[str, tuple[str, ...]] = {
+    "model_villages": ("fct_model_village_candidates", "fct_model_villages"),
+    "under_registration": ("fct_under_registration_flags", "fct_village_under_registration"),
+    "cadre_candidates": ("fct_cadre_candidates", "fct_advanced_individual_candidates"),
+    "accountability": ("fct_accountability_flags", "fct_cadre_accountability_flags"),
+}
+
+
+class DataError(XinfangError):
+    """A query against the published build failed (shown to the reader in plain Chinese)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a page shows, read from one build; `build` is None when nothing is published."""
+
+    build: dict[str, Any] | None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.payload[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.payload.get(key, default)
+
+
+def scope_type_of(scope: str | None) -> str:
+    return COUNTY if scope in (None, "", COUNTY) else "town"
+
+
+def filters() -> Snapshot:
+    """Years with data and the towns (by code)."""
+    return _on_build("filters", (), _read_filters)
+
+
+def overview(year: int | None, scope: str | None) -> Snapshot:
+    return _on_build("overview", (year, scope or COUNTY), _read_overview)
+
+
+def villages(year: int | None, town: str | None) -> Snapshot:
+    return _on_build("villages", (year, town or None), _read_villages)
+
+
+def cadres(year: int | None, town: str | None) -> Snapshot:
+    return _on_build("cadres", (year, town or None), _read_cadres)
+
+
+def handling(year: int | None, scope: str | None) -> Snapshot:
+    return _on_build("handling", (year, scope or COUNTY), _read_handling)
+
+
+# --- readers: (con, *args) -> payload -------------------------------------------------------
+
+
+def _read_filters(con: Any) -> dict[str, Any]:
+    years = [
+        int(y)
+        for (y,) in con.sql(
+            "select distinct year from marts.fct_one_low_four_controls order by year"
+        ).fetchall()
+    ]
+    towns = _records(
+        con,
+        "select town_code, town_name, population, villages from marts.dim_town "
+        "order by town_code",
+    )
+    return {"years": years, "towns": towns}
+
+
+def _settle(con: Any, year: int | None, scope: str | None) -> dict[str, Any]:
+    """The filters, with the year defaulting to the latest and an unknown town to none."""
+    meta = _read_filters(con)
+    years = meta["years"]
+    chosen = year if year in years else (years[-1] if years else None)
+    codes = {t["town_code"] for t in meta["towns"]}
+    town = scope if scope in codes else None
+    return {**meta, "year": chosen, "town": town}
+
+
+def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
+    base = _settle(con, year, scope)
+    year, town = base["year"], base["town"]
+    scope_type, scope_code = ("town", town) if town else (COUNTY, COUNTY)
+    out: dict[str, Any] = {**base, "scope_type": scope_type, "scope_code": scope_code}
+    out["targets"] = _targets(con)
+    out["standards"] = _standards(con)
+    if year is None:
+        return {**out, "row": None, "changes": [], "monthly": [], "children": []}
+    rows = _records(
+        con,
+        "select * from marts.fct_one_low_four_controls "
+        "where scope_type = ? and scope_code = ? and year = ?",
+        [scope_type, scope_code, year],
+    )
+    out["row"] = rows[0] if rows else None
+    out["changes"] = _records(
+        con,
+        "select indicator, count, count_prev_year, rate_ratio, rate_ratio_low, "
+        "rate_ratio_high, change, change_low, change_high, is_significant_fall, "
+        "is_significant_rise from marts.fct_indicator_change "
+        "where scope_type = ? and scope_code = ? and year = ?",
+        [scope_type, scope_code, year],
+    )
+    out["monthly"] = _records(
+        con,
+        f"""
+        with pop as (
+            select year, sum(population) as population
+            from marts.fct_village_year
+            {"where town_code = ?" if town else ""}
+            group by year
+        )
+        select m.month_start, m.petitions, m.repeat_petitions, m.skip_level_petitions,
+               m.collective_petitions, m.abnormal_petitions, m.visits, m.letters,
+               pop.population
+        from marts.fct_scope_month as m
+        left join pop on pop.year = year(m.month_start)
+        where m.scope_type = ? and m.scope_code = ?
+        order by m.month_start
+        """,
+        ([town] if town else []) + [scope_type, scope_code],
+    )
+    if town:
+        out["children"] = _records(
+            con,
+            """
+            select v.village_code as code, d.village_name as name, v.population,
+                   v.petitions, v.repeat_petitions, v.skip_level_petitions,
+                   v.collective_petitions, v.abnormal_petitions, v.visits,
+                   v.petitions_per_1k, v.is_meets_standard
+            from marts.fct_village_year as v
+            left join marts.dim_village as d on d.village_code = v.village_code
+            where v.year = ? and v.town_code = ?
+            order by v.petitions_per_1k desc, d.village_name
+            """,
+            [year, town],
+        )
+    else:
+        out["children"] = _records(
+            con,
+            """
+            with pop as (
+                select town_code, sum(population) as population
+                from marts.fct_village_year where year = ? group by town_code
+            )
+            select o.scope_code as code, t.town_name as name, pop.population,
+                   o.petitions, o.petitions_prev_year, o.repeat_petitions,
+                   o.skip_level_petitions, o.collective_petitions, o.abnormal_petitions,
+                   o.visits, o.repeat_visits, o.repeat_visit_share,
+                   o.is_low_running, o.is_repeat_controlled, o.is_skip_level_controlled,
+                   o.is_collective_controlled, o.is_abnormal_controlled,
+                   1000.0 * o.petitions / nullif(pop.population, 0) as petitions_per_1k
+            from marts.fct_one_low_four_controls as o
+            left join marts.dim_town as t on t.town_code = o.scope_code
+            left join pop on pop.town_code = o.scope_code
+            where o.scope_type = 'town' and o.year = ?
+            order by petitions_per_1k desc nulls last, o.scope_code
+            """,
+            [year, year],
+        )
+    return out
+
+
+def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
+    base = _settle(con, year, town)
+    year, town = base["year"], base["town"]
+    columns = table_columns(con, "marts", "fct_village_year")
+    out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
+    out["standards"] = _standards(con)
+    out["specs"] = funnel_specs(_ranking_indicators(con), columns)
+    if year is None:
+        return {**out, "rows": [], "decisions": {}}
+    # Every village of the year (the funnel needs the county); the page filters by town.
+    out["rows"] = _records(
+        con,
+        """
+        select v.*, d.village_name, d.town_name
+        from marts.fct_village_year as v
+        left join marts.dim_village as d on d.village_code = v.village_code
+        where v.year = ?
+        order by v.village_code
+        """,
+        [year],
+    )
+    out["decisions"] = {
+        kind: _decision_rows(con, kind, year, town) for kind in ("model_villages", "under_registration")
+    }
+    return out
+
+
+def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
+    base = _settle(con, year, town)
+    year, town = base["year"], base["town"]
+    columns = table_columns(con, "marts", "fct_cadre_year")
+    out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
+    if year is None:
+        return {**out, "rows": [], "decisions": {}}
+    where = "where c.year = ?" + (" and d.town_code = ?" if town else "")
+    out["rows"] = _records(
+        con,
+        f"""
+        select c.*, d.cadre_name, d.unit_name, d.post, d.town_code
+        from marts.fct_cadre_year as c
+        left join marts.dim_cadre as d on d.cadre_id = c.cadre_id
+        {where}
+        order by c.cadre_id
+        """,
+        [year] + ([town] if town else []),
+    )
+    out["decisions"] = {
+        kind: _decision_rows(con, kind, year, town, cadre=True)
+        for kind in ("cadre_candidates", "accountability")
+    }
+    return out
+
+
+def _read_handling(con: Any, year: int | None, scope: str) -> dict[str, Any]:
+    base = _settle(con, year, scope)
+    year, town = base["year"], base["town"]
+    scope_type, scope_code = ("town", town) if town else (COUNTY, COUNTY)
+    out: dict[str, Any] = {**base, "scope_type": scope_type, "scope_code": scope_code}
+    out["targets"] = _targets(con)
+    out["by_year"] = _records(
+        con,
+        "select * from marts.fct_handling_performance "
+        "where scope_type = ? and scope_code = ? order by year",
+        [scope_type, scope_code],
+    )
+    out["town_rows"] = (
+        _records(
+            con,
+            """
+            select h.*, t.town_name
+            from marts.fct_handling_performance as h
+            left join marts.dim_town as t on t.town_code = h.scope_code
+            where h.scope_type = 'town' and h.year = ?
+            order by h.scope_code
+            """,
+            [year],
+        )
+        if year is not None
+        else []
+    )
+    out["monthly"] = _records(
+        con,
+        "select month_start, petitions, letters, visits from marts.fct_scope_month "
+        "where scope_type = ? and scope_code = ? order by month_start",
+        [scope_type, scope_code],
+    )
+    return out
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def table_columns(con: Any, schema: str, table: str) -> list[str]:
+    """Columns of a relation of the published build (information_schema), in order."""
+    return [
+        c
+        for (c,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = 'memory' and table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def _decision_rows(
+    con: Any, kind: str, year: int, town: str | None, *, cadre: bool = False
+) -> list[dict[str, Any]] | None:
+    """Rows of a decision mart for the year (and town), or None when the build has none."""
+    for name in DECISION_MARTS[kind]:
+        columns = table_columns(con, "marts", name)
+        if not columns:
+            continue
+        where, params = [], []
+        if "year" in columns:
+            where.append("m.year = ?")
+            params.append(year)
+        join = ""
+        if cadre and "cadre_id" in columns:
+            join = "left join marts.dim_cadre as d on d.cadre_id = m.cadre_id"
+            extra = ", d.cadre_name, d.unit_name, d.post"
+            if town:
+                where.append("d.town_code = ?")
+                params.append(town)
+        elif "village_code" in columns:
+            join = "left join marts.dim_village as d on d.village_code = m.village_code"
+            extra = ", d.village_name, d.town_name" + (
+                "" if "town_code" in columns else ", d.town_code"
+            )
+            if town:
+                where.append(("m." if "town_code" in columns else "d.") + "town_code = ?")
+                params.append(town)
+        else:
+            extra = ""
+        clause = ("where " + " and ".join(where)) if where else ""
+        return _records(con, f"select m.*{extra} from marts.{name} as m {join} {clause}", params)
+    return None
+
+
+def _ranking_indicators(con: Any) -> list[dict[str, Any]]:
+    """The ranking model's indicator definitions (seed ranking_indicators), when present."""
+    if _relation_exists(con, "seeds", "ranking_indicators"):
+        return _records(con, "select * from seeds.ranking_indicators")
+    from pipelines import seeds
+
+    try:
+        return seeds.read_seed("ranking_indicators")
+    except FileNotFoundError:
+        return []
+
+
+def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    """Village indicators a funnel can be drawn for: the ranking model's ranked indicators
+    whose numerator and denominator are columns of fct_village_year, else the five counts
+    per 1,000 residents."""
+    specs = [
+        {
+            "indicator": d["indicator"],
+            "numerator": d["numerator"],
+            "denominator": d["denominator"],
+            "scale": float(d.get("scale") or 1),
+            "family": d.get("family") or "rate",
+            "label_zh": d.get("label_zh"),
+            "label_en": d.get("label_en"),
+        }
+        for d in definitions
+        if d.get("unit_type") == "village"
+        and d.get("role") == "ranked"
+        and d.get("numerator") in columns
+        and d.get("denominator") in columns
+    ]
+    if specs:
+        return specs
+    return [
+        {
+            "indicator": "petitions_per_1k" if c == "petitions" else f"{c}_per_1k",
+            "numerator": c,
+            "denominator": "population",
+            "scale": 1000.0,
+            "family": "rate",
+            "label_zh": None,
+            "label_en": None,
+        }
+        for c in INDICATORS
+        if c in columns
+    ]
+
+
+def _standards(con: Any) -> dict[str, float]:
+    """The village standard's limits (seed village_standards of the build)."""
+    if not _relation_exists(con, "seeds", "village_standards"):
+        return {}
+    return {
+        r["indicator"]: r["max_value"]
+        for r in _records(con, "select indicator, max_value from seeds.village_standards")
+    }
+
+
+def _targets(con: Any) -> dict[str, dict[str, Any]]:
+    """The dashboard targets of the published build (the seed file for older builds)."""
+    if _relation_exists(con, "seeds", "dashboard_targets"):
+        rows = _records(con, "select * from seeds.dashboard_targets")
+    else:
+        from pipelines import seeds
+
+        rows = [
+            {**r, "target_value": float(r["target_value"]) if r["target_value"] else None}
+            for r in seeds.read_seed("dashboard_targets")
+        ]
+    return {r["indicator"]: r for r in rows}
+
+
+def _on_build(name: str, args: tuple[Any, ...], reader: Any) -> Snapshot:
+    """Read a snapshot of the published build, cached under its build id."""
+    try:
+        build_id = warehouse.published_build_id()
+    except XinfangError as exc:
+        raise DataError(str(exc)) from None
+    if build_id is None:
+        return Snapshot(None)
+    store = _active_cache()
+    key = f"mart:{name}:{paths.home()}:{build_id}:{args!r}"
+    if store is not None:
+        hit = store.get(key)
+        if hit is not None:
+            return hit
+    snap = _read_snapshot(reader, args)
+    if store is not None and snap.build and snap.build["build_id"] == build_id:
+        store.set(key, snap, timeout=0)
+    return snap
+
+
+def _read_snapshot(reader: Any, args: tuple[Any, ...]) -> Snapshot:
+    import duckdb
+
+    try:
+        with warehouse.connect() as con:
+            attached = warehouse.attached_build_id(con)
+            if attached is None:
+                return Snapshot(None)
+            build = _build_info(con, attached)
+            payload = reader(con, *args)
+    except XinfangError as exc:
+        raise DataError(str(exc)) from None
+    except duckdb.Error as exc:
+        text = str(exc).strip().splitlines()
+        raise DataError(f"查询已发布构建失败（{text[0] if text else type(exc).__name__}）") from None
+    return Snapshot(build, payload)

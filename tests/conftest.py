@@ -98,3 +98,29 @@ def xinfang_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture()
 def make_lake(xinfang_home: Path) -> LakeMaker:
     return LakeMaker()
+
+
+# ---------------------------------------------------------------------------------------------
+# A published demo warehouse, built once per test session (dashboards, browser tests)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """$XINFANG_HOME of the default demo county (demo-data → ingest → build), published once
+    for the session. Read-only for tests: copy it (`shutil.copytree`) before changing it.
+    The environment is restored afterwards; pass the path on explicitly."""
+    from pipelines.build import build_warehouse
+    from pipelines.demo_data import write_demo
+    from pipelines.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("demo-warehouse")
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINFANG_HOME", str(home))
+        mp.setenv("DO_NOT_TRACK", "1")
+        inbox = root / "inbox"
+        write_demo(out=inbox, quiet=True)
+        assert ingest_paths([inbox], quiet=True).exit_code == 0
+        build_warehouse()
+    return home

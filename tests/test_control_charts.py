@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from pipelines.stats.control_charts import control_limits, laney_sigma_z, poisson_limits
+from pipelines.stats.control_charts import control_limits, laney_sigma_z
 
 
 def test_u_chart_worked_value_unit_exposure() -> None:
-    lim = control_limits([2, 4, 6], method="u")
+    lim = control_limits([2, 4, 6], method="u", exact_below=0)
     assert lim.method == "u" and lim.centre == 4
     assert lim.lower == (0.0, 0.0, 0.0)  # 4 − 3·2 floored at 0
     assert lim.upper == pytest.approx((10.0, 10.0, 10.0))
@@ -33,6 +33,26 @@ def test_limits_widen_for_smaller_exposures() -> None:
     assert lim.upper[0] - lim.lower[0] > lim.upper[1] - lim.lower[1]
     assert lim.upper[0] == pytest.approx(5 + 3 * math.sqrt(5))
     assert lim.upper[1] == pytest.approx(5 + 3 * math.sqrt(5 / 4))
+
+
+def test_rare_events_take_exact_poisson_limits() -> None:
+    # 3 items in 36 months: the normal limit (0.083 + 3·0.289 = 0.95) would make any single
+    # item a signal; P(X ≥ 1 | 0.083) = 8% is none. Exact: P(X > 2) = 0.0001 ≤ 0.00135.
+    counts = [0] * 33 + [1, 1, 1]
+    lim = control_limits(counts, method="u")
+    assert lim.centre == pytest.approx(3 / 36)
+    assert lim.upper[0] == 2.0 and lim.lower[0] == 0.0
+    assert not any(lim.outside)
+    assert control_limits(counts, method="u", exact_below=0).outside[-1]
+    # A burst of 4 in one month is a signal.
+    assert control_limits([0] * 35 + [4], method="u").outside[-1]
+
+
+def test_exact_limits_only_below_the_threshold() -> None:
+    lim = control_limits([2, 4, 6])  # expected 4 < 5: exact
+    assert lim.upper[0] == 11.0  # smallest c with P(X > c | 4) ≤ 0.00135
+    big = control_limits([50, 40, 60])
+    assert big.upper[0] == pytest.approx(50 + 3 * math.sqrt(50))
 
 
 def test_laney_worked_value() -> None:
@@ -97,16 +117,6 @@ def test_bad_input(counts, exposures) -> None:
 def test_bad_method() -> None:
     with pytest.raises(ValueError):
         control_limits([1, 2], method="p")
-
-
-def test_poisson_limits_funnel() -> None:
-    (lo, hi), (lo2, hi2) = poisson_limits(2.0, [100, 400], 1.96)
-    assert hi == pytest.approx(2 + 1.96 * math.sqrt(0.02))
-    assert lo == pytest.approx(2 - 1.96 * math.sqrt(0.02))
-    assert hi2 - lo2 == pytest.approx((hi - lo) / 2)
-    assert poisson_limits(0.01, [1], 3.09)[0][0] == 0.0
-    with pytest.raises(ValueError):
-        poisson_limits(1.0, [0], 1.96)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -22,7 +22,7 @@ import pytest
 
 from pipelines import audit
 
-PAGE_PATH = "/"
+PAGE_PATH = "/quality"
 
 
 # ---------------------------------------------------------------------------------------------

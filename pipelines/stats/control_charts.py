@@ -14,6 +14,13 @@ their moving ranges: σ_z = mean(|z_i − z_{i−1}|) / 1.128 (d₂ for ranges o
 Pearson statistic Σz_i² exceeds the upper α quantile of χ² with k − 1 degrees of freedom and
 σ_z > 1 (Laney's limits would otherwise be narrower than Poisson's, which he advises against).
 
+Rare events: where a point's expected count ū·n_i is below `exact_below` (5), the normal
+approximation puts the upper limit under one event, so a single item would signal. There the
+u-chart takes exact Poisson probability limits with the same tail probability as L sigmas
+(0.135% each side for L = 3): the upper limit is the smallest count c with P(X > c) ≤ p, the
+lower the largest with P(X < c) ≤ p, each divided by n_i. Expected 0.08 a month gives an upper
+limit of 2 items (P(X ≥ 1) = 7.7% is no signal); large counts keep the textbook limits.
+
 Worked values (tests): counts 2, 4, 6 with unit exposures give ū = 4 and u-limits 0 … 10;
 z = −1, 0, 1, σ_z = 1/1.128 = 0.8865, u′-limits 0 … 9.319. Counts 10, 30 with exposures 2, 2
 give ū = 10 and u-limits 10 ± 3√5 = 3.292 … 16.708.
@@ -26,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from scipy.stats import chi2
+from scipy.stats import chi2, norm, poisson
 
 D2_MOVING_RANGE = 1.128  # E[|X1 − X2|] / σ for two normal values (d₂, n = 2)
 DEFAULT_SIGMAS = 3.0
@@ -84,8 +91,10 @@ def control_limits(
     method: str = "auto",
     sigmas: float = DEFAULT_SIGMAS,
     alpha: float = 0.05,
+    exact_below: float = 5.0,
 ) -> ControlLimits:
-    """u-chart or Laney u′ limits for counts over exposures (all 1 when not given)."""
+    """u-chart or Laney u′ limits for counts over exposures (all 1 when not given); exact
+    Poisson limits for u-chart points expecting fewer than `exact_below` events."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
     exposures = [1.0] * len(counts) if exposures is None else list(exposures)
@@ -103,31 +112,23 @@ def control_limits(
     if method == "auto":
         method = "laney" if overdispersed and sigma_z > 1.0 else "u"
     scale = sigma_z if method == "laney" else 1.0
-    lower = tuple(max(0.0, centre - sigmas * s * scale) for s in sigma_i)
-    upper = tuple(centre + sigmas * s * scale for s in sigma_i)
+    lower = [max(0.0, centre - sigmas * s * scale) for s in sigma_i]
+    upper = [centre + sigmas * s * scale for s in sigma_i]
+    if method == "u" and centre > 0:
+        tail = float(norm.sf(sigmas))
+        for i, n in enumerate(exposures):
+            expected = centre * n
+            if expected < exact_below:
+                upper[i] = float(poisson.ppf(1 - tail, expected)) / n
+                lower[i] = float(poisson.ppf(tail, expected)) / n
     return ControlLimits(
         method=method,
         centre=centre,
         rates=tuple(rates),
-        lower=lower,
-        upper=upper,
+        lower=tuple(lower),
+        upper=tuple(upper),
         sigma_z=sigma_z,
         dispersion=dispersion,
         is_overdispersed=overdispersed,
     )
 
-
-def poisson_limits(centre: float, exposures: Sequence[float], z: float) -> list[tuple[float, float]]:
-    """Normal-approximation limits centre ± z·√(centre/n) on the rate scale, lower floored at 0.
-
-    The same limit the u-chart draws per month, drawn against the exposure instead of time:
-    a funnel for rates per resident (Spiegelhalter 2005, `θ₀ ± z√(θ₀/N)`)."""
-    if centre < 0:
-        raise ValueError("centre must be non-negative")
-    out = []
-    for n in exposures:
-        if not n > 0:
-            raise ValueError("exposures must be positive")
-        half = z * math.sqrt(centre / n)
-        out.append((max(0.0, centre - half), centre + half))
-    return out

@@ -1,0 +1,199 @@
+"""Tables shown in ag-grid and downloaded as CSV or XLSX: one definition serves all three.
+
+A `Table` holds display-ready rows (only the fields its columns name, so nothing else reaches
+the browser or a download) and typed columns: `text`, `int`, `pct` (a share in [0, 1]),
+`dec1`/`dec2` (decimals), `flag` (True/False/None as ✓/✗) and `prob` (a probability).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import dash_ag_grid as dag
+
+from dashboards import i18n
+
+KINDS = ("text", "int", "pct", "dec1", "dec2", "flag", "prob")
+
+_FORMATTERS = {
+    "int": "params.value == null ? '—' : Number(params.value).toLocaleString('en-US')",
+    "pct": "params.value == null ? '—' : (100 * params.value).toFixed(1) + '%'",
+    "prob": "params.value == null ? '—' : (100 * params.value).toFixed(0) + '%'",
+    "dec1": "params.value == null ? '—' : Number(params.value).toFixed(1)",
+    "dec2": "params.value == null ? '—' : Number(params.value).toFixed(2)",
+    "flag": "params.value == null ? '—' : (params.value ? '✓' : '✗')",
+}
+_XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "prob": "0%", "dec1": "0.0", "dec2": "0.00"}
+
+# AG Grid's own texts in Chinese (the grid ships English only).
+LOCALE_ZH = {
+    "noRowsToShow": "没有数据",
+    "loadingOoo": "加载中…",
+    "contains": "包含",
+    "notContains": "不包含",
+    "equals": "等于",
+    "notEqual": "不等于",
+    "startsWith": "开头是",
+    "endsWith": "结尾是",
+    "blank": "为空",
+    "notBlank": "不为空",
+    "lessThan": "小于",
+    "greaterThan": "大于",
+    "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于",
+    "inRange": "介于",
+    "filterOoo": "筛选…",
+    "andCondition": "且",
+    "orCondition": "或",
+    "applyFilter": "应用",
+    "resetFilter": "重置",
+    "clearFilter": "清除",
+    "page": "页",
+    "of": "/",
+    "to": "至",
+    "more": "更多",
+    "firstPage": "第一页",
+    "lastPage": "最后一页",
+    "nextPage": "下一页",
+    "previousPage": "上一页",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str = "text"
+    width: int | None = None
+    pinned: bool = False
+    tooltip_field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the download's file stem
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, name: str, columns: list[Column], rows: list[dict[str, Any]]) -> Table:
+        """Keep only the columns' fields (and tooltip fields) of each row."""
+        keep = [c.field for c in columns] + [c.tooltip_field for c in columns if c.tooltip_field]
+        return cls(name, tuple(columns), [{k: r.get(k) for k in keep} for r in rows])
+
+
+def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: int = 520) -> dag.AgGrid:
+    columns = []
+    for c in table.columns:
+        spec: dict[str, Any] = {"field": c.field, "headerName": c.header}
+        if c.kind != "text":
+            spec["valueFormatter"] = {"function": _FORMATTERS[c.kind]}
+            spec["type"] = "rightAligned"
+            spec["cellDataType"] = False  # no inferred checkbox for booleans
+            spec["filter"] = False
+            spec["minWidth"] = 70
+        if c.kind == "flag":
+            spec["cellClassRules"] = {
+                "cell-yes": "params.value === true",
+                "cell-no": "params.value === false",
+            }
+        if c.width:
+            spec["minWidth"] = c.width
+        if c.pinned:
+            spec["pinned"] = "left"
+        if c.tooltip_field:
+            spec["tooltipField"] = c.tooltip_field
+        columns.append(spec)
+    auto = len(table.rows) <= max_auto_rows
+    options: dict[str, Any] = {
+        "domLayout": "autoHeight" if auto else "normal",
+        "tooltipShowDelay": 300,
+        "enableCellTextSelection": True,
+    }
+    if i18n.lang_of(lang) == "zh":
+        options["localeText"] = LOCALE_ZH
+    return dag.AgGrid(
+        id=id_,
+        rowData=table.rows,
+        columnDefs=columns,
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "minWidth": 80,
+        },
+        columnSize="responsiveSizeToFit",
+        dashGridOptions=options,
+        style={"height": None if auto else f"{height}px", "width": "100%"},
+    )
+
+
+def _cell_text(value: Any, kind: str, lang: str) -> Any:
+    if value is None:
+        return ""
+    if kind == "flag":
+        return i18n.t("yes" if value else "no", lang)
+    return value
+
+
+def to_csv(table: Table, lang: str) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_cell_text(row.get(c.field), c.kind, lang) for c in table.columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table, lang: str, sheet: str | None = None) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet_name = (sheet or table.name)[:31]
+    ws = book.add_worksheet(sheet_name)
+    head = book.add_format({"bold": True, "bg_color": "#e9ecef", "border": 1, "text_wrap": True})
+    formats = {k: book.add_format({"num_format": f}) for k, f in _XLSX_FORMATS.items()}
+    for j, c in enumerate(table.columns):
+        ws.write(0, j, c.header, head)
+        width = max(10, min(40, 2 * len(c.header) + 2))
+        ws.set_column(j, j, width, formats.get(c.kind))
+    for i, row in enumerate(table.rows, start=1):
+        for j, c in enumerate(table.columns):
+            value = _cell_text(row.get(c.field), c.kind, lang)
+            if value == "":
+                continue
+            ws.write(i, j, value)
+    ws.freeze_panes(1, 0)
+    book.close()
+    return buf.getvalue()
+
+
+def download(table: Table, fmt: str, lang: str, stem: str) -> dict[str, Any]:
+    """What dcc.Download takes: the current table as CSV or XLSX."""
+    if fmt == "csv":
+        content, name = to_csv(table, lang), f"{stem}.csv"
+    elif fmt == "xlsx":
+        content, name = to_xlsx(table, lang), f"{stem}.xlsx"
+    else:
+        raise ValueError(f"unknown download format {fmt!r}")
+    import base64
+
+    return {
+        "content": base64.b64encode(content).decode("ascii"),
+        "filename": name,
+        "base64": True,
+        "type": "text/csv" if fmt == "csv" else (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+    }

@@ -1,0 +1,326 @@
+"""The report pages' callbacks as plain functions over the demo warehouse: what each renders,
+the drill-down and download callbacks, empty and error states in Chinese, English, the cache
+keyed on the build id, and that no identity reaches a page."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from contextvars import copy_context
+from pathlib import Path
+from typing import Any
+
+import dash
+import openpyxl
+import plotly
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from dashboards import data, figures, tables
+
+
+@pytest.fixture
+def demo_app(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XINFANG_HOME", str(demo_warehouse))
+    from dashboards.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def pages(demo_app):
+    from dashboards.pages import cadres, handling, overview, quality, villages
+
+    return AttributeDict(overview=overview, villages=villages, cadres=cadres, handling=handling,
+                         quality=quality)
+
+
+def as_text(component: Any) -> str:
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def find(component: Any, id_: str) -> Any:
+    """The component with this id in a rendered tree."""
+    if isinstance(component, list | tuple):
+        for child in component:
+            hit = find(child, id_)
+            if hit is not None:
+                return hit
+        return None
+    if getattr(component, "id", None) == id_:
+        return component
+    children = getattr(component, "children", None)
+    return None if children is None else find(children, id_)
+
+
+def run_with_trigger(func: Any, prop_id: str, value: Any, *args: Any) -> Any:
+    """Call a callback as Dash would after `prop_id` changed (ctx.triggered_id set)."""
+
+    def call() -> Any:
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
+        return func(*args)
+
+    return copy_context().run(call)
+
+
+# ---------------------------------------------------------------------------------------------
+# 总览 · 一低四控
+# ---------------------------------------------------------------------------------------------
+
+
+def test_overview_renders_cards_trends_and_towns(pages) -> None:
+    out = pages.overview.update_content(2011, "county", "zh")
+    text = as_text(out)
+    for expected in ("信访总量", "1,023 件", "上年 1,191", "低位运行", "未控制", "95%区间",
+                     "显著下降", "重访占来访比", "2.2%", "未达标", "按月趋势与控制限",
+                     "西湾镇", "数据截止 2011-12-31"):
+        assert expected in text, expected
+    trend = find(out, "ov-trend-petitions").figure
+    assert trend.layout.xaxis.title.text == "月份" and trend.layout.yaxis.title.text == "件数"
+    assert len(trend.data[-1].x) == 36 or len(trend.data[-2].x) == 36  # every month of data
+    grid = find(out, "ov-grid")
+    assert len(grid.rowData) == 14 and {"name", "petitions", "is_low_running"} <= set(
+        grid.rowData[0])
+    assert as_text(pages.overview.update_content(2010, "county", "zh")) != text
+
+
+def test_overview_town_scope_lists_its_villages(pages) -> None:
+    out = pages.overview.update_content(2010, "320982102", "zh")
+    text = as_text(out)
+    assert "万中镇各村居每千人信访量" in text and "明细表 · 万中镇" in text
+    rows = find(out, "ov-grid").rowData
+    assert len(rows) == 20 and "is_meets_standard" in rows[0]
+    bars = find(out, "ov-drill").figure
+    assert all(c[-1] == "villages" for trace in bars.data for c in trace.customdata)
+
+
+def test_overview_in_english(pages) -> None:
+    text = as_text(pages.overview.update_content(2011, "county", "en"))
+    assert "Total items" in text and "Low running" in text and "As of 2011-12-31" in text
+    assert "信访总量" not in text
+
+
+def test_drill_down_callback(pages) -> None:
+    drill = pages.overview.drill
+    town_click = {"points": [{"customdata": ["320982108", 115, 68257, "towns"]}]}
+    village_click = {"points": [{"customdata": ["320982108201", 3, 2000, "villages"]}]}
+    assert run_with_trigger(drill, "ov-drill.clickData", town_click, town_click, None) == "320982108"
+    assert run_with_trigger(drill, "ov-drill.clickData", village_click, village_click, None) \
+        is dash.no_update
+    assert run_with_trigger(drill, "ov-back.n_clicks", 1, None, 1) == data.COUNTY
+    # The button is re-created with the content: its first appearance is no click.
+    assert run_with_trigger(drill, "ov-back.n_clicks", None, None, None) is dash.no_update
+
+
+def test_overview_downloads_the_current_table(pages) -> None:
+    csv = run_with_trigger(pages.overview.download, "ov-csv.n_clicks", 1, 1, None, 2011,
+                           "county", "zh")
+    assert csv["filename"].endswith(".csv") and "2011" in csv["filename"]
+    body = base64.b64decode(csv["content"]).decode("utf-8")
+    assert body.startswith("\ufeff镇区,户籍人口,信访总量,上年总量")
+    assert len(body.strip().splitlines()) == 15 and ",是," in body
+
+    xlsx = run_with_trigger(pages.overview.download, "ov-xlsx.n_clicks", 1, None, 1, 2010,
+                            "320982102", "zh")
+    assert xlsx["filename"].endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx["content"])))
+    sheet = book.active
+    assert sheet.cell(1, 1).value == "村居" and sheet.max_row == 21
+
+
+# ---------------------------------------------------------------------------------------------
+# 村居排名 · 干部考评 · 办理质量 · 数据质量
+# ---------------------------------------------------------------------------------------------
+
+
+def test_villages_ranking_funnel_and_model_list(pages) -> None:
+    out = pages.villages.update_content(2011, "", "petitions_per_1k", "zh")
+    text = as_text(out)
+    assert "村居排名 · 全部镇区" in text and "示范村居名单" in text and "疑似漏登提示" in text
+    rows = find(out, "vr-grid").rowData
+    assert len(rows) == 274
+    funnel = find(out, "vr-funnel").figure
+    hover_names = {n for trace in funnel.data if trace.mode == "markers" for n in trace.text}
+    assert len(hover_names) > 200  # hover names the village
+    assert funnel.layout.xaxis.title.text == "户籍人口（人）"
+
+    town = pages.villages.update_content(2011, "320982102", "repeat_petitions_per_1k", "zh")
+    town_rows = find(town, "vr-grid").rowData
+    assert 0 < len(town_rows) < len(rows) and {r["town_name"] for r in town_rows} == {"万中镇"}
+    assert "每千人重复信访量" in find(town, "vr-funnel").figure.layout.yaxis.title.text
+
+
+def test_villages_pick_up_ranking_columns_when_present(pages) -> None:
+    snap = data.villages(2011, None)
+    ranked = data.Snapshot(
+        snap.build,
+        {
+            **snap.payload,
+            "is_ranked": True,
+            "columns": [*snap["columns"], "rank_median", "rank_low", "rank_high",
+                        "p_top_decile", "p_bottom_decile", "petitions_per_1k_eb",
+                        "is_insufficient_data"],
+            "rows": [
+                {**r, "rank_median": i + 1, "rank_low": max(1, i - 5), "rank_high": i + 9,
+                 "p_top_decile": 0.5, "p_bottom_decile": 0.1, "petitions_per_1k_eb": 1.0,
+                 "is_insufficient_data": False}
+                for i, r in enumerate(snap["rows"])
+            ],
+        },
+    )
+    table = pages.villages.ranking_table(ranked, "zh")
+    headers = [c.header for c in table.columns]
+    assert headers[:2] == ["排名（中位）", "90%排名区间"]
+    assert "前10%概率" in headers and "数据不足" in headers and "每千人（收缩估计）" in headers
+    assert table.rows[0]["rank_median"] == 1 and table.rows[0]["rank_interval"] == "1–9"
+
+
+def test_cadres_ranking_without_identities(pages) -> None:
+    out = pages.cadres.update_content(2011, "", "zh")
+    text = as_text(out)
+    assert "干部排名 · 全部干部" in text and "先进个人候选" in text and "问责提示" in text
+    rows = find(out, "cd-grid").rowData
+    assert len(rows) == 168 and "cadre_id" not in rows[0] and rows[0]["cadre_name"]
+    assert not re.search(r'"C\d{4}"', text)  # cadre ids are not shown either
+    before = find(out, "cd-grid").rowData[:5]
+    assert find(pages.cadres.update_content(2009, "", "zh"), "cd-grid").rowData[:5] != before
+
+
+def test_handling_cards_and_charts(pages) -> None:
+    out = pages.handling.update_content(2011, "county", "zh")
+    text = as_text(out)
+    for expected in ("初信初访一个月内办结率", "94.4%", "890 / 943 件", "按期办结率",
+                     "暂存件占比", "线索成案率", "满意率", "停诉息访率", "实名举报占比",
+                     "来信与来访（按月） · 全县", "实名与匿名件办结用时", "各镇区办理质量"):
+        assert expected in text, expected
+    channels = find(out, "hq-channels").figure
+    assert [t.name for t in channels.data] == ["来信", "来访"]
+    assert len(find(out, "hq-grid").rowData) == 14
+    town = as_text(pages.handling.update_content(2011, "320982108", "zh"))
+    assert "来信与来访（按月） · 西湾镇" in town and town != text
+
+
+def test_quality_page_shows_checks_and_builds(pages) -> None:
+    layout = next(p for p in dash.page_registry.values() if p["path"] == "/quality")["layout"]
+    text = as_text(layout())
+    assert "测试与期望检查结果" in text and "通过" in text and "构建记录" in text
+    csv = run_with_trigger(pages.quality.download, "dq-csv.n_clicks", 1, 1, None, "zh")
+    assert "cases_2011.csv" in base64.b64decode(csv["content"]).decode("utf-8")
+
+
+def test_no_identity_reaches_a_page(pages) -> None:
+    """No hashed person key (64 hex digits) and no identity column in any report page."""
+    rendered = as_text([
+        pages.overview.update_content(2011, "county", "zh"),
+        pages.overview.update_content(2011, "320982108", "zh"),
+        pages.villages.update_content(2011, "", "petitions_per_1k", "zh"),
+        pages.cadres.update_content(2011, "", "zh"),
+        pages.handling.update_content(2011, "county", "zh"),
+    ])
+    assert not re.search(r"[0-9a-f]{64}", rendered)
+    for word in ("petitioner", "accused", "_key", "case_id"):
+        assert word not in rendered, word
+
+
+# ---------------------------------------------------------------------------------------------
+# Empty states, errors, cache
+# ---------------------------------------------------------------------------------------------
+
+
+def test_empty_states_in_plain_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XINFANG_HOME", str(tmp_path / "empty"))
+    from dashboards.app import create_app
+
+    create_app()
+    from dashboards.pages import cadres, handling, overview, villages
+
+    for text in (
+        as_text(overview.update_content(None, None, "zh")),
+        as_text(villages.update_content(None, None, None, "zh")),
+        as_text(cadres.update_content(None, None, "zh")),
+        as_text(handling.update_content(None, None, "zh")),
+        as_text(overview.layout()),
+    ):
+        assert "尚无已发布的构建" in text
+
+
+def test_errors_are_one_plain_chinese_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "broken"
+    home.mkdir()
+    (home / "published").write_text("not a build id", encoding="utf-8")
+    monkeypatch.setenv("XINFANG_HOME", str(home))
+    from dashboards.app import create_app
+
+    create_app()
+    from dashboards.pages import overview, villages
+
+    for out in (overview.update_content(2011, None, "zh"), overview.layout(),
+                villages.update_content(2011, None, None, "zh")):
+        text = as_text(out)
+        assert "读取数据时出错" in text and "Traceback" not in text
+
+
+def test_cache_is_keyed_on_the_build_id(demo_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = data._read_snapshot
+    monkeypatch.setattr(data, "_read_snapshot",
+                        lambda reader, args: calls.append(reader.__name__) or real(reader, args))
+    build = data.warehouse.published_build_id()
+    with demo_app.server.app_context():
+        data.cache.clear()
+        first = data.handling(2011, None)
+        assert data.handling(2011, None) is first or data.handling(2011, None) == first
+        assert len(calls) == 1
+        data.handling(2010, None)
+        assert len(calls) == 2
+        # A new published build id: the next read goes to the warehouse again.
+        real_warehouse = data.warehouse
+
+        class NewPointer:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real_warehouse, name)
+
+            def published_build_id(self) -> str:
+                return build + "-next"
+
+        monkeypatch.setattr(data, "warehouse", NewPointer())
+        data.handling(2011, None)
+        assert len(calls) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure pieces
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tables_keep_only_their_columns_and_export() -> None:
+    C = tables.Column
+    table = tables.Table.of(
+        "t",
+        [C("name", "名称"), C("share", "占比", "pct"), C("ok", "达标", "flag")],
+        [{"name": "甲", "share": 0.25, "ok": True, "secret": "x"},
+         {"name": "乙", "share": None, "ok": False, "secret": "y"}],
+    )
+    assert table.rows == [{"name": "甲", "share": 0.25, "ok": True},
+                          {"name": "乙", "share": None, "ok": False}]
+    assert tables.to_csv(table, "zh").decode("utf-8") == "\ufeff名称,占比,达标\r\n甲,0.25,是\r\n乙,,否\r\n"
+    assert "Yes" in tables.to_csv(table, "en").decode("utf-8")
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.to_xlsx(table, "zh"))).active
+    assert [c.value for c in sheet[2]] == ["甲", 0.25, "是"]
+    assert sheet.cell(2, 2).number_format == "0.0%"
+    with pytest.raises(ValueError):
+        C("x", "x", "money")
+
+
+def test_trend_marks_months_outside_the_limits() -> None:
+    rows = [{"month_start": f"2011-{m:02d}-01", "petitions": 10, "population": 1000}
+            for m in range(1, 13)]
+    rows[6]["petitions"] = 40
+    fig = figures.monthly_trend(rows, "petitions", 2011, "zh")
+    signal = [t for t in fig.data if t.name == "超出控制限"]
+    assert signal and list(signal[0].y) == [40]
+    assert figures.monthly_trend([], "petitions", 2011, "zh").layout.annotations[0].text \
+        == "没有符合条件的记录。"
