@@ -124,3 +124,46 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert ingest_paths([inbox], quiet=True).exit_code == 0
         build_warehouse()
     return home
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 4 (rankings, export): one published demo warehouse per session.
+# ---------------------------------------------------------------------------------------------
+
+# Three thin villages (a few dozen residents, no items) delivered beside the demo county, so the
+# insufficient-data rule has something to label. Codes and town are outside the demo's.
+THIN_VILLAGES_CSV = (
+    "village_code,village_name,town_code,town_name,kind,population,year\n"
+    "320982990001,试点一村,320982990,试点镇,village,40,\n"
+    "320982990002,试点二村,320982990,试点镇,village,60,\n"
+    "320982990003,试点社区,320982990,试点镇,community,80,\n"
+)
+THIN_VILLAGE_CODES = ("320982990001", "320982990002", "320982990003")
+
+
+@pytest.fixture(scope="session")
+def ranked_demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A published build of the demo county plus THIN_VILLAGES_CSV, built once per session.
+    Use it through `ranked_demo`, which points $XINFANG_HOME at it for one test; the
+    environment is restored as soon as the build is done."""
+    from pipelines.build import build_warehouse
+    from pipelines.demo_data import write_demo
+    from pipelines.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("ranked-demo")
+    home, inbox = root / "home", root / "inbox"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINFANG_HOME", str(home))
+        mp.setenv("DO_NOT_TRACK", "1")
+        write_demo(out=inbox, quiet=True)
+        (inbox / "villages_thin.csv").write_text(THIN_VILLAGES_CSV, encoding="utf-8")
+        assert ingest_paths([inbox], quiet=True).exit_code == 0
+        build_warehouse()
+    return home
+
+
+@pytest.fixture()
+def ranked_demo(ranked_demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$XINFANG_HOME → the session's published demo warehouse (read it, don't rebuild it)."""
+    monkeypatch.setenv("XINFANG_HOME", str(ranked_demo_home))
+    return ranked_demo_home

@@ -1,0 +1,89 @@
+-- Every known village × year with the counts its ranked and signal indicators need (seed
+-- ranking_indicators): the five indicators, the handling counts behind closure within a
+-- month and satisfaction, and where its items were lodged — locally (village, town, county)
+-- or above the county (city, province, central), for the under-registration signal.
+with
+
+village_years as (
+
+    select * from {{ ref('int_village_years_counted') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('int_cases_joined') }}
+
+),
+
+levels as (
+
+    select * from {{ ref('vocabularies') }}
+    where vocabulary = 'level'
+
+),
+
+parameters as (
+
+    select * from {{ ref('int_parameters_pivoted') }}
+
+),
+
+county_level as (
+
+    select sort_order as county_rank
+    from levels
+    where code = 'county'
+
+),
+
+lodged as (
+
+    select
+        cases.village_code,
+        cases.received_year as year,
+        count(*) filter (where levels.sort_order <= county_level.county_rank)
+            as local_petitions,
+        count(*) filter (where levels.sort_order > county_level.county_rank)
+            as above_county_petitions
+
+    from cases
+    inner join levels on cases.petition_level = levels.code
+    cross join county_level
+    where cases.is_known_village
+    group by cases.village_code, cases.received_year
+
+),
+
+final as (
+
+    select
+        village_years.village_code,
+        village_years.year,
+        village_years.town_code,
+        village_years.population,
+        village_years.petitions,
+        village_years.repeat_petitions,
+        village_years.skip_level_petitions,
+        village_years.collective_petitions,
+        village_years.abnormal_petitions,
+        village_years.first_time_due,
+        village_years.first_time_closed_within_30d,
+        village_years.rated,
+        village_years.rated_satisfied,
+        village_years.rated_basically_satisfied,
+        village_years.rated_satisfied
+        + parameters.basically_satisfied_weight * village_years.rated_basically_satisfied
+            as satisfaction_score,
+        coalesce(lodged.local_petitions, 0) as local_petitions,
+        coalesce(lodged.above_county_petitions, 0) as above_county_petitions
+
+    from village_years
+    cross join parameters
+    left join lodged
+        on village_years.village_code = lodged.village_code
+        and village_years.year = lodged.year
+
+)
+
+select * from final
