@@ -256,10 +256,10 @@ CONTROL_FLAGS = {
 # Decision marts of the ranking model (CONTRACT §5, reference/ranking-methods.md): for each
 # list, the accepted table names; the first one present in the build is read.
 DECISION_MARTS: dict[str, tuple[str, ...]] = {
-    "model_villages": ("fct_model_village_candidates", "fct_model_villages"),
-    "under_registration": ("fct_under_registration_flags", "fct_village_under_registration"),
-    "cadre_candidates": ("fct_cadre_candidates", "fct_advanced_individual_candidates"),
-    "accountability": ("fct_accountability_flags", "fct_cadre_accountability_flags"),
+    "model_villages": ("fct_model_village_list",),
+    "under_registration": ("fct_under_registration_flags",),
+    "cadre_candidates": ("fct_cadre_candidates",),
+    "accountability": ("fct_accountability_flags",),
 }
 
 
@@ -424,7 +424,9 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
     columns = table_columns(con, "marts", "fct_village_year")
     out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
     out["standards"] = _standards(con)
-    out["specs"] = funnel_specs(_ranking_indicators(con), columns)
+    definitions = _ranking_indicators(con)
+    out["specs"] = funnel_specs(definitions, columns)
+    out["indicator_labels"] = _indicator_labels(definitions)
     if year is None:
         return {**out, "rows": [], "decisions": {}}
     # Every village of the year (the funnel needs the county); the page filters by town.
@@ -439,6 +441,12 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
         """,
         [year],
     )
+    for spec in out["specs"]:
+        if spec.get("derived_numerator"):
+            rate, den = spec["indicator"], spec["denominator"]
+            for r in out["rows"]:
+                value, n = r.get(rate), r.get(den)
+                r[spec["numerator"]] = None if value is None or n is None else value * n
     out["decisions"] = {
         kind: _decision_rows(con, kind, year, town) for kind in ("model_villages", "under_registration")
     }
@@ -450,6 +458,7 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
     year, town = base["year"], base["town"]
     columns = table_columns(con, "marts", "fct_cadre_year")
     out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
+    out["indicator_labels"] = _indicator_labels(_ranking_indicators(con))
     if year is None:
         return {**out, "rows": [], "decisions": {}}
     where = "where c.year = ?" + (" and d.town_code = ?" if town else "")
@@ -526,7 +535,9 @@ def table_columns(con: Any, schema: str, table: str) -> list[str]:
 def _decision_rows(
     con: Any, kind: str, year: int, town: str | None, *, cadre: bool = False
 ) -> list[dict[str, Any]] | None:
-    """Rows of a decision mart for the year (and town), or None when the build has none."""
+    """Rows of a decision mart for the year (and town) with the unit's name, or None when
+    the build has no such mart. Marts listing both kinds of unit (`unit_type`, `unit_id`)
+    are read for cadres or villages only."""
     for name in DECISION_MARTS[kind]:
         columns = table_columns(con, "marts", name)
         if not columns:
@@ -535,23 +546,26 @@ def _decision_rows(
         if "year" in columns:
             where.append("m.year = ?")
             params.append(year)
-        join = ""
-        if cadre and "cadre_id" in columns:
-            join = "left join marts.dim_cadre as d on d.cadre_id = m.cadre_id"
-            extra = ", d.cadre_name, d.unit_name, d.post"
-            if town:
-                where.append("d.town_code = ?")
-                params.append(town)
-        elif "village_code" in columns:
-            join = "left join marts.dim_village as d on d.village_code = m.village_code"
-            extra = ", d.village_name, d.town_name" + (
-                "" if "town_code" in columns else ", d.town_code"
-            )
-            if town:
-                where.append(("m." if "town_code" in columns else "d.") + "town_code = ?")
-                params.append(town)
+        key = "cadre_id" if cadre else "village_code"
+        if "unit_type" in columns and "unit_id" in columns:
+            where.append("m.unit_type = ?")
+            params.append("cadre" if cadre else "village")
+            unit = "m.unit_id"
+        elif key in columns:
+            unit = f"m.{key}"
         else:
-            extra = ""
+            return None
+        if cadre:
+            join = f"left join marts.dim_cadre as d on d.cadre_id = {unit}"
+            extra = ", d.cadre_name, d.unit_name, d.post, d.town_code as cadre_town_code"
+            town_column = "d.town_code"
+        else:
+            join = f"left join marts.dim_village as d on d.village_code = {unit}"
+            extra = ", d.village_name, d.town_name, d.town_code as village_town_code"
+            town_column = "d.town_code"
+        if town:
+            where.append(f"{town_column} = ?")
+            params.append(town)
         clause = ("where " + " and ".join(where)) if where else ""
         return _records(con, f"select m.*{extra} from marts.{name} as m {join} {clause}", params)
     return None
@@ -569,32 +583,47 @@ def _ranking_indicators(con: Any) -> list[dict[str, Any]]:
         return []
 
 
+def _indicator_labels(definitions: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    return {
+        d["indicator"]: {"zh": d.get("label_zh") or d["indicator"],
+                         "en": d.get("label_en") or d["indicator"]}
+        for d in definitions
+    }
+
+
 def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
     """Village indicators a funnel can be drawn for: the ranking model's ranked indicators
-    whose numerator and denominator are columns of fct_village_year, else the five counts
-    per 1,000 residents."""
-    specs = [
-        {
-            "indicator": d["indicator"],
-            "numerator": d["numerator"],
-            "denominator": d["denominator"],
-            "scale": float(d.get("scale") or 1),
-            "family": d.get("family") or "rate",
-            "label_zh": d.get("label_zh"),
-            "label_en": d.get("label_en"),
-        }
-        for d in definitions
-        if d.get("unit_type") == "village"
-        and d.get("role") == "ranked"
-        and d.get("numerator") in columns
-        and d.get("denominator") in columns
-    ]
+    whose denominator is a column of fct_village_year and whose numerator is one too (or
+    follows from the rate itself: numerator = rate × denominator), else the five counts per
+    1,000 residents."""
+    specs = []
+    for d in definitions:
+        if d.get("unit_type") != "village" or d.get("role") != "ranked":
+            continue
+        if d.get("denominator") not in columns:
+            continue
+        derived = d.get("numerator") not in columns
+        if derived and d["indicator"] not in columns:
+            continue
+        specs.append(
+            {
+                "indicator": d["indicator"],
+                "numerator": f"{d['indicator']}__numerator" if derived else d["numerator"],
+                "derived_numerator": derived,
+                "denominator": d["denominator"],
+                "scale": float(d.get("scale") or 1),
+                "family": d.get("family") or "rate",
+                "label_zh": d.get("label_zh"),
+                "label_en": d.get("label_en"),
+            }
+        )
     if specs:
         return specs
     return [
         {
             "indicator": "petitions_per_1k" if c == "petitions" else f"{c}_per_1k",
             "numerator": c,
+            "derived_numerator": False,
             "denominator": "population",
             "scale": 1000.0,
             "family": "rate",

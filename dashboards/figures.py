@@ -420,10 +420,24 @@ def funnel(
         )
     fig.update_layout(**_base_layout(height))
     fig.update_layout(legend=LEGEND_TOP, margin={"l": 10, "r": 20, "t": 60, "b": 10})
-    fig.update_xaxes(title_text=spec["denominator_label"], type="log")
+    ticks = _log_ticks(min(denominators), max(denominators))
+    fig.update_xaxes(title_text=spec["denominator_label"], type="log", tickvals=ticks,
+                     ticktext=[f"{v:,.0f}" for v in ticks], minor={"showgrid": False})
     fig.update_yaxes(title_text=spec["label"], rangemode="tozero",
                      tickformat=".0%" if kind == "proportion" and scale == 1 else None)
     return fig
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """1-2-5 ticks covering [lo, hi] for a log axis (at least two)."""
+    lo, hi = max(lo, 1.0), max(hi, 1.0)
+    ticks = []
+    for exponent in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        for mantissa in (1, 2, 5):
+            value = mantissa * 10.0**exponent
+            if lo * 0.8 <= value <= hi * 1.25:
+                ticks.append(value)
+    return ticks or [lo, hi]
 
 
 def _short(value: float, kind: str) -> str:

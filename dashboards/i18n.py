@@ -239,10 +239,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "ranking_title": {"zh": "村居排名", "en": "Village ranking"},
     "funnel_title": {"zh": "漏斗图：{indicator}", "en": "Funnel plot: {indicator}"},
     "funnel_note": {
-        "zh": "横轴为户籍人口，纵轴为每千人件数；虚线为95%、点线为99.8%控制限，"
-        "中心为全县平均。悬停可看村居名称。",
-        "en": "Residents across, items per 1,000 up; dashed lines are 95% and dotted 99.8% "
-        "limits around the county average. Hover for the village.",
+        "zh": "横轴为{x}（对数刻度），纵轴为{y}；虚线为95%、点线为99.8%控制限（已按过度离散"
+        "调整），实线为全县水平。颜色按构建中的漏斗位置。悬停可看村居名称。",
+        "en": "{x} across (log scale), {y} up; dashed lines are the 95% and dotted the 99.8% "
+        "limits (adjusted for overdispersion) around the county value. Colours follow the "
+        "build's funnel positions. Hover for the village.",
+    },
+    "den_first_time_due": {"zh": "初信初访应办结件数", "en": "First-time items due"},
+    "den_rated": {"zh": "参评件数", "en": "Rated items"},
+    "grp_rank": {"zh": "排名（模拟）", "en": "Rank (simulated)"},
+    "grp_volume": {"zh": "信访量", "en": "Volume"},
+    "grp_standard": {"zh": "创建标准逐项达标", "en": "Standards met"},
+    "grp_decision": {"zh": "判定", "en": "Decisions"},
+    "grp_cadre": {"zh": "干部", "en": "Cadre"},
+    "grp_handling": {"zh": "包保件办理", "en": "Items in charge"},
+    "col_rank_short": {"zh": "中位", "en": "Median"},
+    "col_all_met": {"zh": "全部达标", "en": "All met"},
+    "rank_note": {
+        "zh": "区间越宽，说明数据越不足以区分名次；奖惩依据概率与区间，不看单一名次。",
+        "en": "The wider the interval, the less the data can tell ranks apart; awards and "
+        "accountability follow probabilities and intervals, never a bare rank.",
     },
     "funnel_within": {"zh": "在限内", "en": "Within limits"},
     "funnel_above_95": {"zh": "高于95%限", "en": "Above 95%"},
@@ -264,9 +280,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Under-registration flags come with the ranking model, not in this build yet.",
     },
     "model_none": {"zh": "本年度没有村居入选。", "en": "No village qualifies this year."},
+    "model_list_intro": {
+        "zh": "达到全部五项创建标准且无少登记疑点的村居，共 {count} 个（达标名单，不是排名）。",
+        "en": "{count} villages meet all five standards with no under-registration signal "
+        "(a pass list, not a ranking).",
+    },
+    "under_intro": {
+        "zh": "县以上登记量超出其人口规模对应的控制限，而本地登记量不高于全县水平：可能存在"
+        "少登记，应核查，不作为表扬依据。",
+        "en": "Items lodged above the county beyond the limit for the village's size while "
+        "local registrations are no higher than the county's: check for under-registration; "
+        "never a reason for praise.",
+    },
+    "std_col": {"zh": "{label}达标", "en": "{label} within standard"},
+    "col_model_village": {"zh": "示范村居", "en": "Model village"},
+    "col_accountability_flags": {"zh": "问责提示数", "en": "Accountability flags"},
+    "col_above_county": {"zh": "县以上登记件数", "en": "Lodged above county"},
+    "col_above_county_per_1k": {"zh": "县以上每千人", "en": "Above county per 1,000"},
+    "col_above_county_limit": {"zh": "控制限", "en": "Limit"},
+    "col_local_per_1k": {"zh": "本地每千人", "en": "Local per 1,000"},
+    "col_county_local_per_1k": {"zh": "全县本地每千人", "en": "County local per 1,000"},
+    "col_indicator": {"zh": "指标", "en": "Indicator"},
+    "col_years_beyond": {"zh": "连续超限年数", "en": "Years beyond"},
+    "col_this_year": {"zh": "本年（件/分母）", "en": "This year (n / d)"},
+    "col_prev_year_counts": {"zh": "上年（件/分母）", "en": "Last year (n / d)"},
+    "col_value_limit": {"zh": "本年值 / 99.8%限", "en": "Value / 99.8% limit"},
+    "col_order": {"zh": "序号", "en": "No."},
+    "col_candidate": {"zh": "先进候选", "en": "Candidate"},
     "card_villages": {"zh": "村居数", "en": "Villages"},
     "card_meets": {"zh": "达到创建标准", "en": "Meet the standard"},
-    "card_model": {"zh": "示范村居候选", "en": "Model candidates"},
+    "card_model": {"zh": "示范村居", "en": "Model villages"},
     "card_under": {"zh": "疑似漏登", "en": "Possible under-registration"},
     "card_insufficient": {"zh": "数据不足未排名", "en": "Not ranked (too little data)"},
     # --- cadres -----------------------------------------------------------------------------
@@ -279,7 +322,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "counts behind them.",
     },
     "cadre_ranking_title": {"zh": "干部排名", "en": "Cadre ranking"},
-    "rank_chart_title": {"zh": "排名区间（中位数与90%区间）", "en": "Rank intervals (median, 90%)"},
+    "rank_chart_title": {
+        "zh": "排名区间（中位数与90%区间，前 {n} 位）",
+        "en": "Rank intervals (median and 90%, best {n})",
+    },
     "cadre_scatter_title": {"zh": "按期办结率与包保件数", "en": "On-time rate against items"},
     "candidates_title": {"zh": "先进个人候选", "en": "Advanced-individual candidates"},
     "flags_title": {"zh": "问责提示", "en": "Accountability flags"},

@@ -2,7 +2,9 @@
 
 A `Table` holds display-ready rows (only the fields its columns name, so nothing else reaches
 the browser or a download) and typed columns: `text`, `int`, `pct` (a share in [0, 1]),
-`dec1`/`dec2` (decimals), `flag` (True/False/None as ✓/✗) and `prob` (a probability).
+`dec1`/`dec2` (decimals), `flag` (True/False/None as ✓/✗: True is good), `alert` (True
+shown as ⚠, False blank: True needs attention), `mark` (True shown as ✓, False blank: a
+selection) and `prob` (a probability).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import dash_ag_grid as dag
 
 from dashboards import i18n
 
-KINDS = ("text", "int", "pct", "dec1", "dec2", "flag", "prob")
+KINDS = ("text", "int", "pct", "dec1", "dec2", "flag", "alert", "mark", "prob")
 
 _FORMATTERS = {
     "int": "params.value == null ? '—' : Number(params.value).toLocaleString('en-US')",
@@ -25,7 +27,11 @@ _FORMATTERS = {
     "dec1": "params.value == null ? '—' : Number(params.value).toFixed(1)",
     "dec2": "params.value == null ? '—' : Number(params.value).toFixed(2)",
     "flag": "params.value == null ? '—' : (params.value ? '✓' : '✗')",
+    "alert": "params.value ? '⚠' : ''",
+    "mark": "params.value ? '✓' : ''",
 }
+_MIN_WIDTHS = {"int": 70, "pct": 84, "prob": 76, "dec1": 72, "dec2": 76, "flag": 66,
+               "alert": 66, "mark": 66}
 _XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "prob": "0%", "dec1": "0.0", "dec2": "0.00"}
 
 # AG Grid's own texts in Chinese (the grid ships English only).
@@ -70,6 +76,11 @@ class Column:
     width: int | None = None
     pinned: bool = False
     tooltip_field: str | None = None
+    group: str | None = None  # a header spanning consecutive columns of the same group
+
+    @property
+    def full_header(self) -> str:
+        return f"{self.group}·{self.header}" if self.group else self.header
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -90,7 +101,7 @@ class Table:
 
 
 def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: int = 520) -> dag.AgGrid:
-    columns = []
+    columns: list[dict[str, Any]] = []
     for c in table.columns:
         spec: dict[str, Any] = {"field": c.field, "headerName": c.header}
         if c.kind != "text":
@@ -98,19 +109,30 @@ def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: 
             spec["type"] = "rightAligned"
             spec["cellDataType"] = False  # no inferred checkbox for booleans
             spec["filter"] = False
-            spec["minWidth"] = 70
+            spec["minWidth"] = _MIN_WIDTHS[c.kind]
         if c.kind == "flag":
             spec["cellClassRules"] = {
                 "cell-yes": "params.value === true",
                 "cell-no": "params.value === false",
             }
+        if c.kind == "alert":
+            spec["cellClassRules"] = {"cell-alert": "params.value === true"}
+        if c.kind == "mark":
+            spec["cellClassRules"] = {"cell-yes": "params.value === true"}
         if c.width:
             spec["minWidth"] = c.width
         if c.pinned:
             spec["pinned"] = "left"
         if c.tooltip_field:
             spec["tooltipField"] = c.tooltip_field
-        columns.append(spec)
+        last = columns[-1] if columns else None
+        if c.group and last is not None and last.get("headerName") == c.group and "children" in last:
+            last["children"].append(spec)
+        elif c.group:
+            columns.append({"headerName": c.group, "children": [spec], "marryChildren": True,
+                            "headerClass": "grid-group"})
+        else:
+            columns.append(spec)
     auto = len(table.rows) <= max_auto_rows
     options: dict[str, Any] = {
         "domLayout": "autoHeight" if auto else "normal",
@@ -140,7 +162,7 @@ def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: 
 def _cell_text(value: Any, kind: str, lang: str) -> Any:
     if value is None:
         return ""
-    if kind == "flag":
+    if kind in ("flag", "alert", "mark"):
         return i18n.t("yes" if value else "no", lang)
     return value
 
@@ -149,7 +171,7 @@ def to_csv(table: Table, lang: str) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.header for c in table.columns])
+    writer.writerow([c.full_header for c in table.columns])
     for row in table.rows:
         writer.writerow([_cell_text(row.get(c.field), c.kind, lang) for c in table.columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
@@ -165,8 +187,8 @@ def to_xlsx(table: Table, lang: str, sheet: str | None = None) -> bytes:
     head = book.add_format({"bold": True, "bg_color": "#e9ecef", "border": 1, "text_wrap": True})
     formats = {k: book.add_format({"num_format": f}) for k, f in _XLSX_FORMATS.items()}
     for j, c in enumerate(table.columns):
-        ws.write(0, j, c.header, head)
-        width = max(10, min(40, 2 * len(c.header) + 2))
+        ws.write(0, j, c.full_header, head)
+        width = max(10, min(40, 2 * len(c.full_header) + 2))
         ws.set_column(j, j, width, formats.get(c.kind))
     for i, row in enumerate(table.rows, start=1):
         for j, c in enumerate(table.columns):

@@ -307,6 +307,7 @@ def test_overview_opens_from_a_shared_url_in_english(browser: Browser) -> None:
     text = browser.fingerprint("ov-content")["text"]
     assert "Total items" in text and "As of 2011-12-31" in text
     assert browser.dropdown_text("ov-year") == "2009"
+    browser.screenshot("08-overview-english")
     link = browser.driver.find_element(By.ID, "ov-lang-switch")
     assert link.text == "中文" and parse_qs(urlparse(link.get_attribute("href")).query) == {
         "year": ["2009"]

@@ -172,9 +172,10 @@ def test_villages_pick_up_ranking_columns_when_present(pages) -> None:
         },
     )
     table = pages.villages.ranking_table(ranked, "zh")
-    headers = [c.header for c in table.columns]
-    assert headers[:2] == ["排名（中位）", "90%排名区间"]
-    assert "前10%概率" in headers and "数据不足" in headers and "每千人（收缩估计）" in headers
+    headers = [c.full_header for c in table.columns]
+    assert headers[:4] == ["村居", "镇区", "排名（模拟）·中位", "排名（模拟）·90%排名区间"]
+    assert "排名（模拟）·前10%概率" in headers and "判定·数据不足" in headers
+    assert "信访量·每千人（收缩估计）" in headers and "创建标准逐项达标·全部达标" in headers
     assert table.rows[0]["rank_median"] == 1 and table.rows[0]["rank_interval"] == "1–9"
 
 
@@ -324,3 +325,43 @@ def test_trend_marks_months_outside_the_limits() -> None:
     assert signal and list(signal[0].y) == [40]
     assert figures.monthly_trend([], "petitions", 2011, "zh").layout.annotations[0].text \
         == "没有符合条件的记录。"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page is a dbt exposure
+# ---------------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_every_page_is_a_dbt_exposure(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from dashboards.app import create_app
+
+    create_app()
+
+    exposures = yaml.safe_load((REPO / "models" / "exposures.yml").read_text(encoding="utf-8"))
+    by_path = {e["url"].removeprefix("http://127.0.0.1:8050"): e for e in exposures["exposures"]}
+    pages_ = {p["path"] for p in dash.page_registry.values()}
+    assert pages_ == set(by_path), "one exposure per page, by URL"
+    assert all(e["type"] == "dashboard" and e["owner"]["name"] for e in by_path.values())
+
+    dbt = Path(sys.executable).with_name("dbt")
+    selectors = [f"+exposure:{e['name']}" for e in by_path.values()]
+    result = subprocess.run(
+        [str(dbt), "ls", "-s", *selectors, "--resource-type", "model", "exposure",
+         "--output", "name", "--profiles-dir", str(REPO), "--target-path",
+         str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "-q"],
+        cwd=REPO, env={**os.environ, "DO_NOT_TRACK": "1"}, capture_output=True, text=True,
+        timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = set(result.stdout.split())
+    assert {e["name"] for e in by_path.values()} <= listed
+    assert {"fct_one_low_four_controls", "fct_scope_month", "fct_village_year", "fct_cadre_year",
+            "fct_handling_performance", "stg_lake__cases"} <= listed

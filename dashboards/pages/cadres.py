@@ -10,22 +10,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from dashboards import components, data, figures, i18n, tables
+from dashboards import components, data, figures, fmt, i18n, tables
 
 PATH = "/cadres"
 PREFIX = "cd"
-# Columns of a decision mart worth showing, in this order, when present (counts first).
-FLAG_COUNT_COLUMNS = (
-    "cases_assigned",
-    "closed",
-    "on_time",
-    "on_time_due",
-    "repeats_after_close",
-    "escalations",
-    "periods_beyond",
-    "years_beyond",
-)
-
+RANK_CHART_LIMIT = 30
 dash.register_page(
     __name__,
     path=PATH,
@@ -153,40 +142,37 @@ def ranking_table(snap: data.Snapshot, lang: str) -> tables.Table:
     C = tables.Column
     t = i18n.t
     cols = set(snap["columns"])
-    columns: list[tables.Column] = []
+    g_rank, g_handling, g_decision = t("grp_rank", lang), t("grp_handling", lang), \
+        t("grp_decision", lang)
+    columns: list[tables.Column] = [
+        C("cadre_name", t("col_name", lang), width=80, pinned=True),
+        C("unit_name", t("col_unit", lang), width=150),
+        C("post", t("col_post", lang), width=110),
+    ]
     if snap["is_ranked"]:
         columns += [
-            C("rank_median", t("col_rank", lang), "int", width=90, pinned=True),
-            C("rank_interval", t("col_rank_interval", lang), width=100),
+            C("rank_median", t("col_rank_short", lang), "int", group=g_rank),
+            C("rank_interval", t("col_rank_interval", lang), width=92, group=g_rank),
+            C("p_top_decile", t("col_p_top", lang), "prob", group=g_rank),
+            C("p_bottom_decile", t("col_p_bottom", lang), "prob", group=g_rank),
         ]
     columns += [
-        C("cadre_name", t("col_name", lang), width=80, pinned=True),
-        C("unit_name", t("col_unit", lang), width=120),
-        C("post", t("col_post", lang), width=110),
-        C("cases_assigned", t("col_assigned", lang), "int"),
-        C("cases_as_lead", t("col_as_lead", lang), "int"),
-        C("cases_as_responsible", t("col_as_responsible", lang), "int"),
-        C("closed", t("col_closed", lang), "int"),
-        C("on_time_rate", t("col_on_time_rate", lang), "pct"),
-        C("ceased_rate", t("col_ceased_rate", lang), "pct"),
-        C("satisfaction_rate", t("col_satisfaction_rate", lang), "pct"),
-        C("repeats_after_close", t("col_repeats_after_close", lang), "int"),
-        C("escalations", t("col_escalations", lang), "int"),
+        C("cases_assigned", t("col_assigned", lang), "int", group=g_handling),
+        C("cases_as_lead", t("col_as_lead", lang), "int", group=g_handling),
+        C("cases_as_responsible", t("col_as_responsible", lang), "int", group=g_handling),
+        C("closed", t("col_closed", lang), "int", group=g_handling),
+        C("on_time_rate", t("col_on_time_rate", lang), "pct", group=g_handling),
+        C("ceased_rate", t("col_ceased_rate", lang), "pct", group=g_handling),
+        C("satisfaction_rate", t("col_satisfaction_rate", lang), "pct", group=g_handling),
+        C("repeats_after_close", t("col_repeats_after_close", lang), "int", group=g_handling),
+        C("escalations", t("col_escalations", lang), "int", group=g_handling),
+        C("is_advanced_candidate", t("col_candidate", lang), "mark", group=g_decision),
+        C("accountability_flags", t("col_accountability_flags", lang), "int", group=g_decision),
+        C("is_insufficient_data", t("col_insufficient", lang), "alert", group=g_decision),
     ]
-    if "composite_score" in cols:
-        columns.append(C("composite_score", t("col_composite", lang), "dec2"))
-    if snap["is_ranked"]:
-        columns += [
-            C("p_top_decile", t("col_p_top", lang), "prob"),
-            C("p_bottom_decile", t("col_p_bottom", lang), "prob"),
-        ]
-    if "is_insufficient_data" in cols:
-        columns.append(C("is_insufficient_data", t("col_insufficient", lang), "flag"))
-    return tables.Table.of(_stem(snap, lang), [c for c in columns
-                                                if c.field in cols or c.field in (
-                                                    "rank_interval", "cadre_name", "unit_name",
-                                                    "post")],
-                           shown_rows(snap))
+    always = {"cadre_name", "unit_name", "post", "rank_interval"}
+    shown = [c for c in columns if c.field in cols or c.field in always]
+    return tables.Table.of(_stem(snap, lang), shown, shown_rows(snap))
 
 
 def render(snap: data.Snapshot, lang: str) -> Any:
@@ -198,8 +184,9 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                                  className="empty-state")]
     table = ranking_table(snap, lang)
     if snap["is_ranked"]:
-        chart_title = i18n.t("rank_chart_title", lang)
-        chart = figures.rank_intervals(shown_rows(snap), "cadre_name", lang)
+        chart_title = i18n.t("rank_chart_title", lang, n=RANK_CHART_LIMIT)
+        chart = figures.rank_intervals(shown_rows(snap), "cadre_name", lang,
+                                       limit=RANK_CHART_LIMIT)
         notice = None
     else:
         chart_title = i18n.t("cadre_scatter_title", lang)
@@ -219,20 +206,23 @@ def render(snap: data.Snapshot, lang: str) -> Any:
         ),
         dbc.Row(
             [
-                dbc.Col(components.section(chart_title, components.graph(f"{PREFIX}-chart", chart),
-                                           id_=f"{PREFIX}-chart-card"), xl=6),
+                dbc.Col(components.section(
+                    chart_title,
+                    [components.graph(f"{PREFIX}-chart", chart),
+                     html.P(i18n.t("rank_note", lang), className="text-muted small mb-0")
+                     if snap["is_ranked"] else None],
+                    id_=f"{PREFIX}-chart-card"), xl=6),
                 dbc.Col(
                     [
                         components.section(
                             i18n.t("candidates_title", lang),
-                            decision_list(decisions.get("cadre_candidates"), "candidates_none",
-                                          lang, f"{PREFIX}-candidates-table"),
+                            candidates_list(decisions.get("cadre_candidates"), lang),
                             id_=f"{PREFIX}-candidates",
                         ),
                         components.section(
                             i18n.t("flags_title", lang),
-                            decision_list(decisions.get("accountability"), "flags_none", lang,
-                                          f"{PREFIX}-flags-table"),
+                            flags_list(decisions.get("accountability"),
+                                       snap.get("indicator_labels", {}), lang),
                             id_=f"{PREFIX}-flags",
                         ),
                     ],
@@ -262,40 +252,77 @@ def summary_cards(snap: data.Snapshot, table: tables.Table, lang: str) -> dbc.Ro
     )
 
 
-def decision_list(rows: list[dict[str, Any]] | None, none_key: str, lang: str,
-                  id_: str) -> Any:
-    """A decision mart's rows: who (name, unit), and the counts behind the decision."""
-    t = i18n.t
-    if rows is None:
-        return components.empty_state(t("decision_pending", lang))
-    if not rows:
-        return components.empty_state(t(none_key, lang))
-    present = [c for c in FLAG_COUNT_COLUMNS if c in rows[0]]
-    reason = next((c for c in ("reason", "flag_reason", "reasons", "detail") if c in rows[0]),
-                  None)
-    head = [t("col_name", lang), t("col_unit", lang)]
-    head += [_count_label(c, lang) for c in present]
-    if reason:
-        head.append(t("col_flag_reason", lang))
-    body = []
-    for r in rows:
-        cells = [r.get("cadre_name") or "—", r.get("unit_name") or "—"]
-        cells += ["—" if r.get(c) is None else f"{r[c]:,}" for c in present]
-        if reason:
-            cells.append(str(r.get(reason) or ""))
-        body.append(html.Tr([html.Td(c) for c in cells]))
+def _table(head: list[str], body: list[list[str]], id_: str) -> html.Div:
     return html.Div(
-        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                  size="sm", striped=True, className="mb-0 compact-table", id=id_),
+        dbc.Table(
+            [html.Thead(html.Tr([html.Th(h) for h in head])),
+             html.Tbody([html.Tr([html.Td(c) for c in row]) for row in body])],
+            size="sm", striped=True, className="mb-0 compact-table", id=id_,
+        ),
         className="scroll-box",
     )
 
 
-def _count_label(column: str, lang: str) -> str:
-    key = {
-        "cases_assigned": "col_assigned",
-        "closed": "col_closed",
-        "repeats_after_close": "col_repeats_after_close",
-        "escalations": "col_escalations",
-    }.get(column)
-    return i18n.t(key, lang) if key else column
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def candidates_list(rows: list[dict[str, Any]] | None, lang: str) -> Any:
+    """The advanced-individual candidates with the numbers behind each."""
+    t = i18n.t
+    if rows is None:
+        return components.empty_state(t("decision_pending", lang))
+    if not rows:
+        return components.empty_state(t("candidates_none", lang))
+    rows = sorted(rows, key=lambda r: r.get("candidate_order") or 0)
+    head = [t("col_order", lang), t("col_name", lang), t("col_unit", lang),
+            t("col_assigned", lang), t("col_p_top", lang), t("col_rank", lang),
+            t("col_rank_interval", lang), t("col_on_time_rate", lang),
+            t("col_satisfaction_rate", lang)]
+    body = [
+        [
+            str(r.get("candidate_order") or i + 1),
+            r.get("cadre_name") or "—",
+            r.get("unit_name") or "—",
+            _number(r.get("cases_assigned")),
+            fmt.pct(r.get("p_top_decile"), 0),
+            _number(r.get("rank_median")),
+            f"{r.get('rank_low')}–{r.get('rank_high')}" if r.get("rank_low") is not None else "—",
+            fmt.pct(r.get("on_time_rate")),
+            fmt.pct(r.get("satisfaction_rate")),
+        ]
+        for i, r in enumerate(rows)
+    ]
+    return _table(head, body, f"{PREFIX}-candidates-table")
+
+
+def flags_list(rows: list[dict[str, Any]] | None, labels: dict[str, dict[str, str]],
+               lang: str) -> Any:
+    """Accountability flags: who, which indicator, for how many years, and the counts."""
+    t = i18n.t
+    if rows is None:
+        return components.empty_state(t("decision_pending", lang))
+    if not rows:
+        return components.empty_state(t("flags_none", lang))
+    head = [t("col_name", lang), t("col_unit", lang), t("col_indicator", lang),
+            t("col_years_beyond", lang), t("col_this_year", lang), t("col_value_limit", lang),
+            t("col_prev_year_counts", lang)]
+    body = []
+    for r in sorted(rows, key=lambda r: (r.get("cadre_name") or "", r.get("indicator") or "")):
+        code = r.get("indicator") or ""
+        label = labels.get(code, {}).get(i18n.lang_of(lang)) or i18n.indicator_label(code, lang)
+        body.append(
+            [
+                r.get("cadre_name") or "—",
+                r.get("unit_name") or "—",
+                label,
+                _number(r.get("years_beyond")),
+                f"{_number(r.get('observed'))} / {_number(r.get('denominator'))}",
+                f"{fmt.decimal(r.get('value'))} / {fmt.decimal(r.get('limit_998'))}",
+                (f"{_number(r.get('observed_prev_year'))} / "
+                f"{_number(r.get('denominator_prev_year'))}"),
+            ]
+        )
+    return _table(head, body, f"{PREFIX}-flags-table")

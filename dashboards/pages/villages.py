@@ -141,6 +141,12 @@ def spec_label(spec: dict[str, Any], lang: str) -> str:
                                                                        label=base)
 
 
+def denominator_label(column: str, lang: str) -> str:
+    key = {"population": "den_population", "first_time_due": "den_first_time_due",
+           "rated": "den_rated"}.get(column, "den_items")
+    return i18n.t(key, lang)
+
+
 def _town_name(snap: data.Snapshot, lang: str) -> str:
     if not snap["town"]:
         return i18n.t("all_towns", lang)
@@ -159,12 +165,14 @@ def shown_rows(snap: data.Snapshot) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         low, high = r.get("rank_low"), r.get("rank_high")
+        signal = r.get("is_under_registration_signal")
+        if signal is None and flagged is not None:
+            signal = r["village_code"] in flagged
         out.append(
             {
                 **r,
                 "rank_interval": f"{low}–{high}" if low is not None and high is not None else None,
-                "is_under_registration": (r["village_code"] in flagged) if flagged is not None
-                else r.get("is_under_registration"),
+                "is_under_registration": signal,
             }
         )
     return sorted(
@@ -179,46 +187,63 @@ def shown_rows(snap: data.Snapshot) -> list[dict[str, Any]]:
 
 
 def under_registration_codes(snap: data.Snapshot) -> set[str] | None:
+    """Villages with an under-registration signal this year (None: the build has none)."""
+    if "is_under_registration_signal" in snap["columns"]:
+        return {r["village_code"] for r in snap["rows"] if r.get("is_under_registration_signal")}
     rows = snap.get("decisions", {}).get("under_registration")
     if rows is None:
         return None
     return {r["village_code"] for r in rows if r.get("village_code")}
 
 
+STANDARD_HEADERS = {
+    "is_per_1k_within_standard": "col_per_1k",
+    "is_repeat_within_standard": "col_repeat",
+    "is_skip_level_within_standard": "col_skip",
+    "is_collective_within_standard": "col_collective",
+    "is_abnormal_within_standard": "col_abnormal",
+}
+
+
 def ranking_table(snap: data.Snapshot, lang: str) -> tables.Table:
     C = tables.Column
     t = i18n.t
     cols = set(snap["columns"])
-    columns: list[tables.Column] = []
+    g_rank, g_volume = t("grp_rank", lang), t("grp_volume", lang)
+    g_standard, g_decision = t("grp_standard", lang), t("grp_decision", lang)
+    columns: list[tables.Column] = [
+        C("village_name", t("col_village", lang), width=96, pinned=True),
+        C("town_name", t("col_town", lang), width=84),
+    ]
     if snap["is_ranked"]:
         columns += [
-            C("rank_median", t("col_rank", lang), "int", width=90, pinned=True),
-            C("rank_interval", t("col_rank_interval", lang), width=100),
+            C("rank_median", t("col_rank_short", lang), "int", group=g_rank),
+            C("rank_interval", t("col_rank_interval", lang), width=92, group=g_rank),
+            C("p_top_decile", t("col_p_top", lang), "prob", group=g_rank),
+            C("p_bottom_decile", t("col_p_bottom", lang), "prob", group=g_rank),
         ]
     columns += [
-        C("village_name", t("col_village", lang), width=100, pinned=True),
-        C("town_name", t("col_town", lang), width=90),
-        C("population", t("col_population", lang), "int"),
-        C("petitions", t("col_petitions", lang), "int"),
-        C("petitions_per_1k", t("col_per_1k", lang), "dec2"),
+        C("population", t("col_population", lang), "int", group=g_volume),
+        C("petitions", t("col_petitions", lang), "int", group=g_volume),
+        C("petitions_per_1k", t("col_per_1k", lang), "dec2", group=g_volume),
     ]
     if "petitions_per_1k_eb" in cols:
-        columns.append(C("petitions_per_1k_eb", t("col_per_1k_eb", lang), "dec2"))
-    if "composite_score" in cols:
-        columns.append(C("composite_score", t("col_composite", lang), "dec2"))
-    if snap["is_ranked"]:
-        columns += [
-            C("p_top_decile", t("col_p_top", lang), "prob"),
-            C("p_bottom_decile", t("col_p_bottom", lang), "prob"),
-        ]
-    for flag, indicator in STANDARD_FLAGS:
+        columns.append(C("petitions_per_1k_eb", t("col_per_1k_eb", lang), "dec2", group=g_volume))
+    for flag, key in STANDARD_HEADERS.items():
         if flag in cols:
-            columns.append(C(flag, i18n.indicator_label(indicator, lang), "flag"))
-    columns.append(C("is_meets_standard", t("col_meets", lang), "flag"))
-    if under_registration_codes(snap) is not None or "is_under_registration" in cols:
-        columns.append(C("is_under_registration", t("col_under_registration", lang), "flag"))
+            columns.append(C(flag, t(key, lang), "flag", group=g_standard))
+    columns.append(C("is_meets_standard", t("col_all_met", lang), "flag", group=g_standard))
+    if "is_model_village" in cols:
+        columns.append(C("is_model_village", t("col_model_village", lang), "mark", group=g_decision))
+    if under_registration_codes(snap) is not None:
+        columns.append(C("is_under_registration", t("col_under_registration", lang), "alert",
+                         group=g_decision))
+    if "accountability_flags" in cols:
+        columns.append(C("accountability_flags", t("col_accountability_flags", lang), "int",
+                         group=g_decision))
     if "is_insufficient_data" in cols:
-        columns.append(C("is_insufficient_data", t("col_insufficient", lang), "flag"))
+        columns.append(C("is_insufficient_data", t("col_insufficient", lang), "alert",
+                         group=g_decision))
     return tables.Table.of(_stem(snap, lang), columns, shown_rows(snap))
 
 
@@ -235,12 +260,8 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
     specs = {s["indicator"]: s for s in snap["specs"]}
     spec = specs.get(indicator or "") or specs.get(DEFAULT_INDICATOR) or next(iter(specs.values()))
     label = spec_label(spec, lang)
-    figure_spec = {
-        **spec,
-        "label": label,
-        "denominator_label": i18n.t(
-            "den_population" if spec["denominator"] == "population" else "den_items", lang),
-    }
+    figure_spec = {**spec, "label": label,
+                   "denominator_label": denominator_label(spec["denominator"], lang)}
     funnel = figures.funnel(snap["rows"], figure_spec, lang, highlight_town=snap["town"])
     return [
         stamp,
@@ -258,7 +279,8 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
                     components.section(
                         i18n.t("funnel_title", lang, indicator=label),
                         [components.graph(f"{PREFIX}-funnel", funnel),
-                         html.P(i18n.t("funnel_note", lang), className="text-muted small mb-0")],
+                         html.P(i18n.t("funnel_note", lang, x=figure_spec["denominator_label"],
+                                       y=label), className="text-muted small mb-0")],
                         id_=f"{PREFIX}-funnel-card",
                     ),
                     xl=7,
@@ -285,7 +307,8 @@ def summary_cards(snap: data.Snapshot, table: tables.Table, lang: str) -> dbc.Ro
     cards = [
         ("card_villages", len(rows)),
         ("card_meets", sum(1 for r in rows if r.get("is_meets_standard"))),
-        ("card_model", None if model is None else len(model)),
+        ("card_model", None if model is None else
+         len([r for r in model if not snap["town"] or r.get("town_code") == snap["town"]])),
         ("card_under", None if under is None else len(under & shown)),
     ]
     if "is_insufficient_data" in snap["columns"]:
@@ -340,21 +363,25 @@ def model_list(snap: data.Snapshot, lang: str) -> Any:
         rows = [r for r in shown_rows(snap) if r.get("is_meets_standard")]
         intro = html.P(t("model_list_fallback", lang), className="text-muted small")
     else:
-        rows = [r for r in decided if not town or r.get("town_code") == town]
-        rows.sort(key=lambda r: (-(r.get("p_top_decile") or 0), r.get("village_name") or ""))
-        intro = None
+        rows = [dict(r) for r in decided if not town or r.get("town_code") == town]
+        for r in rows:
+            low, high = r.get("rank_low"), r.get("rank_high")
+            r["rank_interval"] = f"{low}–{high}" if low is not None and high is not None else None
+        intro = html.P(t("model_list_intro", lang, count=len(rows)), className="text-muted small")
     if not rows:
         return [intro, components.empty_state(t("model_none", lang))]
     columns = [("village_name", t("col_village", lang), "text"),
-               ("town_name", t("col_town", lang), "text")]
-    if rows and "p_top_decile" in rows[0]:
-        columns.append(("p_top_decile", t("col_p_top", lang), "prob"))
-    columns.append(("petitions_per_1k", t("col_per_1k", lang), "dec2"))
+               ("town_name", t("col_town", lang), "text"),
+               ("petitions_per_1k", t("col_per_1k", lang), "dec2")]
+    if "rank_median" in rows[0]:
+        columns += [("rank_median", t("col_rank", lang), "text"),
+                    ("rank_interval", t("col_rank_interval", lang), "text")]
     return [intro, html.Div(_simple_table(rows, columns, f"{PREFIX}-model-table"),
                             className="scroll-box")]
 
 
 def under_list(snap: data.Snapshot, lang: str) -> Any:
+    """Each flagged village with the numbers that raised the flag."""
     t = i18n.t
     decided = snap.get("decisions", {}).get("under_registration")
     if decided is None:
@@ -365,6 +392,15 @@ def under_list(snap: data.Snapshot, lang: str) -> Any:
         return components.empty_state(t("under_none", lang))
     columns = [("village_name", t("col_village", lang), "text"),
                ("town_name", t("col_town", lang), "text")]
-    extra = [c for c in ("local_petitions", "above_county_petitions") if c in rows[0]]
-    columns += [(c, c, "text") for c in extra]
-    return html.Div(_simple_table(rows, columns, f"{PREFIX}-under-table"), className="scroll-box")
+    known = {
+        "above_county_petitions": (t("col_above_county", lang), "text"),
+        "above_county_petitions_per_1k": (t("col_above_county_per_1k", lang), "dec2"),
+        "above_county_limit": (t("col_above_county_limit", lang), "dec2"),
+        "local_petitions_per_1k": (t("col_local_per_1k", lang), "dec2"),
+        "county_local_petitions_per_1k": (t("col_county_local_per_1k", lang), "dec2"),
+    }
+    columns += [(c, *known[c]) for c in known if c in rows[0]]
+    return [
+        html.P(t("under_intro", lang), className="text-muted small"),
+        html.Div(_simple_table(rows, columns, f"{PREFIX}-under-table"), className="scroll-box"),
+    ]
