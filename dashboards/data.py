@@ -1,10 +1,14 @@
 """Every query the dashboards run. Short-lived read-only connections, cached per state.
 
-A snapshot is cached under a key made of $XINFANG_HOME, the published build id and a
-fingerprint of the audit files, so a new build or a new ingest is seen on the next render
-while repeated renders of the same state cost nothing. The cache is Flask-Caching's
-SimpleCache, bound to the Dash server by `init_cache`; outside an app (tests, scripts) the
-functions compute directly.
+Report pages (`filters`, `overview`, `villages`, `cadres`, `handling`) read a `Snapshot` of
+the published build in one connection from `pipelines.warehouse.connect()`; it is cached
+under $XINFANG_HOME, the build id and the filters, so a new build is seen on the next request
+and repeated renders cost nothing. Columns that another engineer's models add later (the
+ranking columns of CONTRACT §5, the decision marts) are looked up in information_schema and
+used when present. The data-quality page's snapshot also reads the audit records, so its key
+adds a fingerprint of the audit files (a new ingest shows at once). The cache is
+Flask-Caching's SimpleCache, bound to the Dash server by `init_cache`; outside an app (tests,
+scripts) the functions compute directly.
 """
 
 from __future__ import annotations
