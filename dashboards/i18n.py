@@ -398,6 +398,11 @@ ENTITY_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def colon(lang: str) -> str:
+    """The label separator: a full-width colon in Chinese."""
+    return "：" if lang_of(lang) == "zh" else ": "
+
+
 def lang_of(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 

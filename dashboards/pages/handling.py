@@ -191,7 +191,7 @@ def rate_cards(row: dict[str, Any], prev: dict[str, Any] | None,
             lines.append(i18n.t("pp_change", lang, delta=fmt.points(value - prev[rate], lang)))
         if limit is not None and direction in ("min", "max"):
             sign = "≥" if direction == "min" else "≤"
-            lines.append(html.Span(f"{i18n.t('target', lang)}：{sign} {fmt.pct(limit, 0)}",
+            lines.append(html.Span(f"{i18n.t('target', lang)}{i18n.colon(lang)}{sign} {fmt.pct(limit, 0)}",
                                    className="text-muted"))
         cards.append(
             dbc.Col(

@@ -239,7 +239,7 @@ def indicator_card(code: str, row: dict[str, Any], change: dict[str, Any] | None
     if target:
         note = target.get("note_en" if lang == "en" else "note_zh")
         if note:
-            lines.append(html.Span(f"{i18n.t('target', lang)}：{note}", className="text-muted"))
+            lines.append(html.Span(f"{i18n.t('target', lang)}{i18n.colon(lang)}{note}", className="text-muted"))
     unit = "" if lang == "en" else " " + i18n.t("items_unit", lang)
     return components.kpi_card(i18n.indicator_label(code, lang), fmt.integer(value) + unit,
                                lines, status, id_=f"{PREFIX}-card-{code}")
@@ -259,7 +259,7 @@ def share_card(row: dict[str, Any], target: dict[str, Any] | None, lang: str) ->
                repeat=fmt.integer(row.get("repeat_visits"))),
     ]
     if limit is not None:
-        lines.append(html.Span(f"{i18n.t('target', lang)}：≤ {fmt.pct(limit, 0)}",
+        lines.append(html.Span(f"{i18n.t('target', lang)}{i18n.colon(lang)}≤ {fmt.pct(limit, 0)}",
                                className="text-muted"))
     return components.kpi_card(i18n.indicator_label("repeat_visit_share", lang), fmt.pct(share),
                                lines, status, id_=f"{PREFIX}-card-repeat_visit_share")

@@ -230,7 +230,7 @@ def _build_banner(snap: data.QualitySnapshot, lang: str) -> Any:
     return dbc.Alert(
         dbc.Row(
             [
-                dbc.Col([html.Span(f"{label}：", className="text-muted"), value], md="auto")
+                dbc.Col([html.Span(f"{label}{i18n.colon(lang)}", className="text-muted"), value], md="auto")
                 for label, value in items
             ],
             className="g-4",
