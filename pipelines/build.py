@@ -4,10 +4,15 @@ A build never touches the published warehouse. Under the warehouse lock it
 
 1. copies the lake batches that the load ledger lists as loaded into schema `raw` of a new
    database `builds/<build_id>/xinfang.duckdb` (so each build file is self-contained);
-2. runs `dbt build` (seeds, models, data tests; unit tests run in `make test`);
-3. writes `meta.build_info` and checkpoints the file;
-4. runs the quality gates (`run_gates`);
-5. publishes by an atomic switch of the pointer file `$XINFANG_HOME/published`.
+2. runs the delivery gates (`run_gates(..., "delivery")`: the new deliveries are whole, not
+   truncated, shifted or mostly quarantined), so a broken delivery stops before dbt;
+3. runs `dbt build` (seeds, models, data tests; unit tests run in `make test`);
+4. writes `meta.build_info` and checkpoints the file;
+5. runs the quality gates (`run_gates`: the Great Expectations suites of `expectations/`);
+6. publishes by an atomic switch of the pointer file `$XINFANG_HOME/published`.
+
+Every check's result goes to audit.quality_results and an offline HTML report under
+`$XINFANG_HOME/reports/`, published or not.
 
 Any failure leaves the previously published build in place, records the build as failed in
 `audit.builds` and raises `CheckFailed` (exit 1). Every build file has the same name in its own
@@ -375,16 +380,42 @@ def test_records(build_id: str, result: Any) -> list[dict]:
 
 
 # ---------------------------------------------------------------- gates and finishing
-def run_gates(con: duckdb.DuckDBPyConnection, build_id: str) -> list[Failure]:
-    """The quality gates beyond dbt's own data tests, run on the finished build database
-    (`con` is a read-only connection to it) before it is published.
+def run_gates(con: duckdb.DuckDBPyConnection, build_id: str, phase: str = "build") -> list[Failure]:
+    """The quality gates beyond dbt's own data tests: the Great Expectations suites of
+    `expectations/` (pipelines.gates), run on the build database (`con` is read-only).
 
-    Hook for the Great Expectations suites (`expectations/`): they will pull pandas frames
-    through `con`, record one audit.quality_results row per check, and return a Failure for
-    each failed error-severity check. For now the dbt data tests, which already ran inside
-    `dbt build`, are the only gates, so this returns no failures.
+    Phase `delivery` runs before dbt on the raw tables and the audit records (a broken delivery
+    stops the build early), phase `build` after dbt on the models. Records one
+    audit.quality_results row per check, prints the outcome, and returns a Failure for each
+    failed error-severity check (warnings publish and are recorded).
     """
-    return []
+    outcome = gate_outcome(con, build_id, phase)
+    audit.write_records("quality_results", f"{build_id}-gx-{phase}", outcome.records(build_id))
+    _print_gate_outcome(outcome)
+    return gate_failures(outcome)
+
+
+def gate_outcome(con: duckdb.DuckDBPyConnection, build_id: str, phase: str) -> Any:
+    from pipelines.gates import run_phase
+
+    return run_phase(con, build_id, phase)
+
+
+def gate_failures(outcome: Any) -> list[Failure]:
+    return [Failure(r.check.name, r.check.table, r.detail) for r in outcome.errors]
+
+
+def _print_gate_outcome(outcome: Any) -> None:
+    title = {"delivery": "交付检查 (delivery gates)", "build": "质量检查 (quality gates)"}[outcome.phase]
+    passed = sum(1 for r in outcome.results if r.status == "pass")
+    warned = outcome.warnings
+    mark = "[red]✗[/]" if outcome.errors else "✓"
+    console.print(
+        f"{mark} {title} ({outcome.seconds:.1f} 秒): {passed}/{len(outcome.results)} 项通过"
+        + (f"，{len(warned)} 项警告 (warnings)" if warned else "")
+    )
+    for r in warned:
+        console.print(f"  [yellow]警告[/] {r.check.name} ({r.check.table}): {r.detail}", soft_wrap=True)
 
 
 def finalize_database(db_path: Path, build_id: str, as_of: date, as_of_source: str) -> dict[str, int]:
@@ -417,12 +448,24 @@ def finalize_database(db_path: Path, build_id: str, as_of: date, as_of_source: s
     return counts
 
 
-def check_gates(db_path: Path, build_id: str) -> list[Failure]:
+def check_gates(db_path: Path, build_id: str, phase: str = "build") -> list[Failure]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return run_gates(con, build_id)
+        return run_gates(con, build_id, phase)
     finally:
         con.close()
+
+
+def _write_report(build_id: str, gate_seconds: float | None) -> None:
+    """The offline HTML report of the build (never fails the build itself)."""
+    try:
+        from pipelines.gates.report import write_build_report
+
+        path = write_build_report(build_id, gate_seconds)
+    except Exception as exc:  # noqa: BLE001 — a report problem must not hide the build's outcome
+        console.print(f"[yellow]质量报告未能写出 (quality report not written): {_first_line(exc)}[/]")
+        return
+    console.print(f"质量报告 (quality report): {path}", soft_wrap=True)
 
 
 def publish(build_id: str) -> None:
@@ -504,6 +547,7 @@ def build_warehouse(as_of: str | None = None) -> str:
         started = audit.now()
         console.print(f"[bold]构建[/] {build_id}")
         effective_as_of = given_as_of
+        gate_seconds = 0.0
         step = "载入原始数据"
         step_clock = time.monotonic()
         try:
@@ -523,6 +567,14 @@ def build_warehouse(as_of: str | None = None) -> str:
                 f"  as_of = {effective_as_of.isoformat()}"
                 + (" (--as-of)" if given_as_of else " (数据中最晚日期 latest date in the data)")
             )
+
+            step = "交付检查"
+            step_clock = time.monotonic()
+            with console.status(f"{step}…"):
+                delivery_failures = check_gates(folder / DB_FILE, build_id, "delivery")
+            gate_seconds += time.monotonic() - step_clock
+            if delivery_failures:
+                raise _BuildFailed(delivery_failures)
 
             step = "运行 dbt"
             step_clock = time.monotonic()
@@ -549,23 +601,32 @@ def build_warehouse(as_of: str | None = None) -> str:
             with console.status(f"{step}…"):
                 source = "given" if given_as_of else "data"
                 counts = finalize_database(folder / DB_FILE, build_id, effective_as_of, source)
+            step = "质量检查"
+            step_clock = time.monotonic()
+            with console.status(f"{step}…"):
                 gate_failures = check_gates(folder / DB_FILE, build_id)
-                if gate_failures:
-                    raise _BuildFailed(gate_failures)
+            gate_seconds += time.monotonic() - step_clock
+            if gate_failures:
+                raise _BuildFailed(gate_failures)
+            step = "发布"
+            with console.status(f"{step}…"):
                 publish(build_id)
                 _record_build(build_id, effective_as_of, started, None)
                 removed = apply_retention()
+            _write_report(build_id, gate_seconds)
         except _BuildFailed as exc:
             _record_build(build_id, effective_as_of, started, exc.failures[0])
             apply_retention()
             for failure in exc.failures:
                 console.print(f"[red]✗[/] {failure.describe()}", soft_wrap=True)
+            _write_report(build_id, gate_seconds)
             raise CheckFailed(_failure_message(exc.failures)) from None
         except UsageError:
             raise
         except Exception as exc:
             _record_build(build_id, effective_as_of, started, Failure(step, None, str(exc)))
             apply_retention()
+            _write_report(build_id, gate_seconds)
             raise CheckFailed(
                 f"构建在「{step}」步骤失败，已保留上一次发布的数据仓库"
                 f" (build failed at step {step!r}: {_first_line(exc)})"
@@ -637,8 +698,19 @@ def check_published() -> int:
                 {"as_of": as_of.isoformat(), "build_id": build_id},
             )
         records = test_records(build_id, result)
-        failures = with_examples(dbt_failures(result), copy) + check_gates(copy, build_id)
+        failures = with_examples(dbt_failures(result), copy)
+        gate_clock = time.monotonic()
+        con = duckdb.connect(str(copy), read_only=True)
+        try:
+            with console.status("运行质量检查…"):
+                outcomes = [gate_outcome(con, build_id, phase) for phase in ("delivery", "build")]
+        finally:
+            con.close()
+        for outcome in outcomes:
+            records += outcome.records(build_id)
+            failures += gate_failures(outcome)
         _print_checks(records)
+        _write_check_report(build_id, records, time.monotonic() - gate_clock)
         if failures:
             for failure in failures:
                 console.print(f"[red]✗[/] {failure.describe()}", soft_wrap=True)
@@ -646,6 +718,17 @@ def check_published() -> int:
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_check_report(build_id: str, records: list[dict], gate_seconds: float) -> None:
+    try:
+        from pipelines.gates.report import write_check_report
+
+        path = write_check_report(build_id, records, gate_seconds)
+    except Exception as exc:  # noqa: BLE001 — the printed results stand without the page
+        console.print(f"[yellow]质量报告未能写出 (quality report not written): {_first_line(exc)}[/]")
+        return
+    console.print(f"质量报告 (quality report): {path}", soft_wrap=True)
 
 
 def _print_checks(records: list[dict]) -> None:
@@ -669,9 +752,10 @@ def _print_checks(records: list[dict]) -> None:
     for r in records:
         if r["status"] != "pass":
             colour = "yellow" if r["severity"] == "warn" else "red"
+            detail = f" — {r['detail']}" if r.get("detail") else ""
             console.print(
                 f"[{colour}]{r['severity']}[/] {r['check_name']} ({r['table_name']}): "
-                f"{r['observed']} 行 rows", soft_wrap=True
+                f"{r['observed']} 行 rows{detail}", soft_wrap=True
             )
     passed = sum(1 for r in records if r["status"] == "pass")
     console.print(f"{passed}/{len(records)} 项检查通过 (checks passed)")

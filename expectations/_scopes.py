@@ -1,0 +1,58 @@
+"""Shared by the marts kept per scope (county, each town) and year."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from pipelines.gates.context import GateContext
+from pipelines.gates.spec import Check, Expect, Frame
+
+# CONTRACT §4: the scopes of fct_one_low_four_controls and fct_handling_performance
+SCOPE_TYPES = ("county", "town")
+
+
+def scope_checks(mart: str) -> list[Check]:
+    return [
+        Check(f"{mart}.scope_type_known", mart, "error", "scope_type 为 county 或 town"),
+        Check(f"{mart}.reconciles_with_fct_cases", mart, "error",
+              "县级每年信访量 = fct_cases 该年件数（从首年到 as_of 所在年，无件的年份为 0）"),
+    ]
+
+
+def scope_type_expect(mart: str) -> Expect:
+    return Expect(f"{mart}.scope_type_known",
+                  gxe.ExpectColumnValuesToBeInSet(column="scope_type", value_set=list(SCOPE_TYPES)),
+                  lambda rows: "未知的 scope_type " + ", ".join(repr(v) for v in rows["scope_type"].unique()[:3]))
+
+
+def county_years_frame(ctx: GateContext, mart: str) -> Frame:
+    years = ctx.df(
+        f"""
+        with mart as (
+            select year, petitions from marts.{mart} where scope_type = 'county'
+        ),
+        items as (select received_year as year, count(*) as items from marts.fct_cases group by 1),
+        span as (
+            select unnest(range(min(received_year), year(cast(? as date)) + 1)) as year
+            from marts.fct_cases
+        )
+        select span.year, mart.petitions, coalesce(items.items, 0) as items
+        from span
+        left join mart on span.year = mart.year
+        left join items on span.year = items.year
+        order by 1
+        """,
+        [ctx.as_of],
+    )
+    years["petitions"] = pd.to_numeric(years["petitions"]).astype("Float64")
+    return Frame(years, [
+        Expect(f"{mart}.reconciles_with_fct_cases", gxe.ExpectColumnValuesToNotBeNull(column="petitions"),
+               lambda rows: "缺少县级年度行：" + ", ".join(str(int(y)) for y in rows["year"]) + " (missing years)"),
+        Expect(f"{mart}.reconciles_with_fct_cases",
+               gxe.ExpectColumnPairValuesToBeEqual(column_A="petitions", column_B="items",
+                                                   ignore_row_if="either_value_is_missing"),
+               lambda rows: "；".join(
+                   f"{int(r.year)} 年县级 {r.petitions:.0f} 件，fct_cases {int(r.items):,} 件" for r in rows.head(3).itertuples()
+               ) + " (does not reconcile)"),
+    ], note=f"{len(years)} 个年度的县级信访量与 fct_cases 一致")
