@@ -109,7 +109,7 @@ def ledger_by_output() -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- the shipped mappings
-@pytest.mark.parametrize("name", ["wenzheng", "shangluo", "la311"])
+@pytest.mark.parametrize("name", ["message_board", "mayor_mailbox", "city_311"])
 def test_shipped_mappings_are_valid(name):
     m = load_mapping(MAPPINGS_DIR / f"{name}.yaml")
     assert m.name == name and m.outputs[0].entity == "cases"
@@ -259,7 +259,7 @@ def test_cli_mapping_errors_are_usage_errors(home, tmp_path):
     f = write_csv(tmp_path / "export_1.csv", ROWS[:1])
     bad = write(tmp_path / "bad.yaml", MAPPING.replace("version: 1", "version: 9"))
     for args in (["--mapping", str(bad)], ["--mapping", str(tmp_path / "none.yaml")],
-                 ["--mapping", "la311", "--entity", "cases"]):
+                 ["--mapping", "city_311", "--entity", "cases"]):
         proc = run_cli("ingest", str(f), *args)
         assert proc.returncode == 2, proc
         assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

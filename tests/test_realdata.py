@@ -79,7 +79,7 @@ def warehouse(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XINFANG_HOME", str(root / "home"))
         runs = {}
-        for name, folder in (("wenzheng", WENZHENG), ("shangluo", SHANGLUO), ("la311", LA311)):
+        for name, folder in (("message_board", WENZHENG), ("mayor_mailbox", SHANGLUO), ("city_311", LA311)):
             runs[name] = ingest_paths([folder], mapping=MAPPINGS_DIR / f"{name}.yaml", quiet=True)
         build_id = build_warehouse()
         yield {"home": root / "home", "runs": runs, "build": build_id}
@@ -122,8 +122,8 @@ def test_every_file_is_read_and_every_record_adds_up(warehouse):
 
     refused = ledger.filter(pl.col("status") == "refused")
     assert {Path(f).name for f in refused["file_name"]} == REFUSED
-    assert warehouse["runs"]["wenzheng"].exit_code == 2  # a refused file is exit status 2
-    assert warehouse["runs"]["shangluo"].exit_code == warehouse["runs"]["la311"].exit_code == 0
+    assert warehouse["runs"]["message_board"].exit_code == 2  # a refused file is exit status 2
+    assert warehouse["runs"]["mayor_mailbox"].exit_code == warehouse["runs"]["city_311"].exit_code == 0
 
     q = audit.read("quarantine")
     got = {}
@@ -158,7 +158,7 @@ def test_second_mailbox_delivery_replaces_edited_letters(warehouse):
     ids = edited.filter(pl.col("query_date").is_not_null())["case_id"].to_list()
 
     later = audit.read("load_ledger").filter(
-        pl.col("file_name").str.ends_with("shangluo_mailbox_2022-05-13.csv") & (pl.col("mapping_output") == "shangluo/cases")
+        pl.col("file_name").str.ends_with("shangluo_mailbox_2022-05-13.csv") & (pl.col("mapping_output") == "mayor_mailbox/cases")
     )["batch_id"].item()
     rows = query("select case_id, batch_id from staging.stg_lake__cases where case_id in (select unnest(?::varchar[]))", [ids])
     assert rows.height == len(ids) == rows["case_id"].n_unique()  # replaced, not duplicated
@@ -191,7 +191,7 @@ def test_311_dates_are_parsed_with_the_declared_formats(warehouse):
     first = alt.row(0, named=True)
     assert first["createddate"] == "1/1/20 0:05"  # the trap: a guesser reads year 1
     altformat_batch = audit.read("load_ledger").filter(
-        pl.col("file_name").str.ends_with("altformat.csv") & (pl.col("mapping_output") == "la311/cases")
+        pl.col("file_name").str.ends_with("altformat.csv") & (pl.col("mapping_output") == "city_311/cases")
     )["batch_id"].item()
     row = query("select received_at, batch_id from staging.stg_lake__cases where case_id = ?", [first["case_id"]]).row(0)
     assert row == (datetime(2020, 1, 1, 0, 5), altformat_batch)  # year 2020, from the later delivery
@@ -226,7 +226,7 @@ def test_replies_dated_before_their_letter_are_quarantined_not_accepted(warehous
     letters = pl.concat([mailbox("shangluo_mailbox_2021-04-14.csv"), mailbox("shangluo_mailbox_2022-05-13.csv")])
     early = set(letters.filter(pl.col("reply_date") < pl.col("query_date"))["case_id"])
     assert len(early) == 4  # README: three by a year (a typo), one by 7 days
-    for output in ("shangluo/concluded", "shangluo/feedback"):
+    for output in ("mayor_mailbox/concluded", "mayor_mailbox/feedback"):
         assert quarantined_ids(output, "bad_date") == early
     q = audit.read("quarantine").filter(pl.col("reason") == "bad_date")
     assert set(q["detail"]) >= {"event_at before query_date", "event_at before CreatedDate"}
@@ -237,7 +237,7 @@ def test_replies_dated_before_their_letter_are_quarantined_not_accepted(warehous
     closed_late = la311("la311_2018-12-27_to_31_enriched.csv").filter(
         (pl.col("status") == "Closed") & (pl.col("closed").dt.date() < pl.col("created").dt.date())
     )
-    assert quarantined_ids("la311/concluded", "bad_date") == set(closed_late["case_id"])
+    assert quarantined_ids("city_311/concluded", "bad_date") == set(closed_late["case_id"])
     # nothing in the warehouse concludes before it was received
     assert query(
         "select count(*) from staging.stg_lake__case_events e join staging.stg_lake__cases c using (case_id) "

@@ -7,7 +7,7 @@ entity, and becomes its own lake batch and ledger record. The first output is th
 it reads every source row, so no row vanishes; a later one (e.g. a `concluded` event at the
 reply time) reads only the rows it applies to, and its ledger record says how many those were.
 
-    mapping: la311                  # name: letters, digits, - and _
+    mapping: city_311               # name: letters, digits, - and _
     version: 1
     files:                          # optional: the file names it reads, each with a $tag
       - {match: "fj3_*", tag: fj3}
@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 
 def resolve(path: Path) -> Path:
-    """A mapping file, or the name of a shipped one (`la311` for mappings/la311.yaml)."""
+    """A mapping file, or the name of a shipped one (`city_311` for mappings/city_311.yaml)."""
     if path.is_file():
         return path
     shipped = MAPPINGS_DIR / f"{path.name}.yaml"
