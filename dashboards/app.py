@@ -76,7 +76,7 @@ def create_app() -> dash.Dash:
     server.add_url_rule(
         VENDOR_PREFIX + "<path:filename>", endpoint="vendor_bootstrap", view_func=vendor_bootstrap
     )
-    data.init_cache(server)
+    data.cache.init_app(server)
     app.layout = dash.page_container
     return app
 

@@ -1,14 +1,17 @@
 """Every query the dashboards run. Short-lived read-only connections, cached per state.
 
 Report pages (`filters`, `overview`, `villages`, `cadres`, `handling`) read a `Snapshot` of
-the published build in one connection from `pipelines.warehouse.connect()`; it is cached
-under $XINFANG_HOME, the build id and the filters, so a new build is seen on the next request
-and repeated renders cost nothing. Columns that another engineer's models add later (the
-ranking columns of CONTRACT §5, the decision marts) are looked up in information_schema and
-used when present. The data-quality page's snapshot also reads the audit records, so its key
-adds a fingerprint of the audit files (a new ingest shows at once). The cache is
-Flask-Caching's SimpleCache, bound to the Dash server by `init_cache`; outside an app (tests,
-scripts) the functions compute directly.
+the published build in one connection from `pipelines.warehouse.connect()`. Columns that
+another engineer's models add later (the ranking columns of CONTRACT §5, the decision marts)
+are looked up in information_schema and used when present.
+
+Caching is Flask-Caching's `Cache.memoize` (a SimpleCache bound to the Dash server with
+`cache.init_app`): the published build id is an argument of every memoized read, with
+$XINFANG_HOME and the filters, so a new publish is read on the next request and never served
+old figures, and repeated renders cost nothing. A build never changes, so its snapshots do
+not expire. The data-quality page reads the audit records as they are now: its memoized read
+also takes a fingerprint of the audit files (a new ingest shows at once) and expires after
+CACHE_TIMEOUT_SECONDS. Outside an app (tests, scripts) the functions compute directly.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ CACHE_TIMEOUT_SECONDS = 600
 cache = Cache(config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": CACHE_TIMEOUT_SECONDS})
 
 
-def init_cache(server: Any) -> None:
-    cache.init_app(server)
+def _no_cache() -> bool:
+    """Outside an app that bound `cache` (tests, scripts) memoized reads compute directly."""
+    return not (has_app_context() and cache in current_app.extensions.get("cache", {}))
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,17 @@ class QualitySnapshot:
 
 
 def quality_snapshot() -> QualitySnapshot:
-    return _cached("quality", _read_quality_snapshot)
+    """The ledger, quarantine, checks and builds as they are now."""
+    try:
+        build_id = warehouse.published_build_id()
+    except XinfangError:  # an unreadable pointer: nothing to key on, read directly
+        return _read_quality_snapshot()
+    return _quality_snapshot(str(paths.home()), build_id, _audit_fingerprint())
+
+
+@cache.memoize(unless=_no_cache)
+def _quality_snapshot(home: str, build_id: str | None, audit_files: str) -> QualitySnapshot:
+    return _read_quality_snapshot()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,15 +209,9 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def state_key() -> str:
-    """Identifies what a reader would see now: home, published build id, audit files."""
+def _audit_fingerprint() -> str:
+    """Names, sizes and modification times of the audit files: changes with every record."""
     digest = hashlib.sha256()
-    digest.update(str(paths.home()).encode())
-    try:
-        build_id = warehouse.published_build_id()
-    except XinfangError:  # an unreadable pointer: do not cache on it
-        build_id = f"invalid-{os.urandom(8).hex()}"
-    digest.update(f"|{build_id}|".encode())
     for table in paths.AUDIT_TABLES:
         folder = paths.audit_dir(table)
         if not folder.is_dir():
@@ -216,26 +224,6 @@ def state_key() -> str:
             )
         digest.update(f"{table}:{stats}".encode())
     return digest.hexdigest()
-
-
-def _active_cache() -> Cache | None:
-    if has_app_context() and cache in current_app.extensions.get("cache", {}):
-        return cache
-    return None
-
-
-def _cached(name: str, compute: Any) -> Any:
-    store = _active_cache()
-    if store is None:
-        return compute()
-    key = f"{name}:{state_key()}"
-    hit = store.get(key)
-    if hit is not None:
-        return hit
-    value = compute()
-    store.set(key, value)
-    return value
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,22 +652,34 @@ def _targets(con: Any) -> dict[str, dict[str, Any]]:
 
 
 def _on_build(name: str, args: tuple[Any, ...], reader: Any) -> Snapshot:
-    """Read a snapshot of the published build, cached under its build id."""
+    """Read a snapshot of the published build, memoized under its build id."""
     try:
         build_id = warehouse.published_build_id()
     except XinfangError as exc:
         raise DataError(str(exc)) from None
     if build_id is None:
         return Snapshot(None)
-    store = _active_cache()
-    key = f"mart:{name}:{paths.home()}:{build_id}:{args!r}"
-    if store is not None:
-        hit = store.get(key)
-        if hit is not None:
-            return hit
+    try:
+        return _build_snapshot(str(paths.home()), build_id, name, args, reader)
+    except _PointerMovedError as moved:  # published again meanwhile: shown, not kept
+        return moved.snapshot
+
+
+class _PointerMovedError(Exception):
+    """The pointer moved between reading it and attaching: the snapshot is another build's."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__(snapshot.build)
+        self.snapshot = snapshot
+
+
+@cache.memoize(timeout=0, unless=_no_cache, args_to_ignore=["reader"])
+def _build_snapshot(home: str, build_id: str, name: str, args: tuple[Any, ...],
+                    reader: Any) -> Snapshot:
+    """`reader`'s snapshot of build `build_id`; the key is (home, build id, name, args)."""
     snap = _read_snapshot(reader, args)
-    if store is not None and snap.build and snap.build["build_id"] == build_id:
-        store.set(key, snap, timeout=0)
+    if snap.build is None or snap.build["build_id"] != build_id:
+        raise _PointerMovedError(snap)
     return snap
 
 

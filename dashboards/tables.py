@@ -4,19 +4,21 @@ A `Table` holds display-ready rows (only the fields its columns name, so nothing
 the browser or a download) and typed columns: `text`, `int`, `pct` (a share in [0, 1]),
 `dec1`/`dec2` (decimals), `flag` (True/False/None as ✓/✗: True is good), `alert` (True
 shown as ⚠, False blank: True needs attention), `mark` (True shown as ✓, False blank: a
-selection) and `prob` (a probability).
+selection) and `prob` (a probability). Downloads go through pipelines.writers, which escapes
+formula-like text (a name such as `=HYPERLINK(...)` stays text in Excel).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import dash_ag_grid as dag
+import polars as pl
 
 from dashboards import i18n
+from pipelines import writers
 
 KINDS = ("text", "int", "pct", "dec1", "dec2", "flag", "alert", "mark", "prob")
 
@@ -159,45 +161,35 @@ def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: 
     )
 
 
-def _cell_text(value: Any, kind: str, lang: str) -> Any:
-    if value is None:
-        return ""
-    if kind in ("flag", "alert", "mark"):
-        return i18n.t("yes" if value else "no", lang)
-    return value
+def frame(table: Table, lang: str) -> pl.DataFrame:
+    """The table as downloaded: full headers, numbers as numbers, yes/no words for flags."""
+    columns = []
+    for c in table.columns:
+        values = [row.get(c.field) for row in table.rows]
+        if c.kind in ("flag", "alert", "mark"):
+            shown = [None if v is None else i18n.t("yes" if v else "no", lang) for v in values]
+            columns.append(pl.Series(c.full_header, shown, dtype=pl.String))
+        elif c.kind == "text":
+            shown = [None if v is None else str(v) for v in values]
+            columns.append(pl.Series(c.full_header, shown, dtype=pl.String))
+        else:
+            series = pl.Series(c.full_header, values, strict=False)
+            columns.append(series.cast(pl.Float64) if series.dtype == pl.Null else series)
+    return pl.DataFrame(columns)
 
 
 def to_csv(table: Table, lang: str) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.full_header for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_cell_text(row.get(c.field), c.kind, lang) for c in table.columns])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    buf = io.BytesIO()
+    writers.write_csv(frame(table, lang), buf)
+    return buf.getvalue()
 
 
 def to_xlsx(table: Table, lang: str, sheet: str | None = None) -> bytes:
-    import xlsxwriter
-
+    formats = {c.full_header: _XLSX_FORMATS[c.kind] for c in table.columns
+               if c.kind in _XLSX_FORMATS}
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    sheet_name = (sheet or table.name)[:31]
-    ws = book.add_worksheet(sheet_name)
-    head = book.add_format({"bold": True, "bg_color": "#e9ecef", "border": 1, "text_wrap": True})
-    formats = {k: book.add_format({"num_format": f}) for k, f in _XLSX_FORMATS.items()}
-    for j, c in enumerate(table.columns):
-        ws.write(0, j, c.full_header, head)
-        width = max(10, min(40, 2 * len(c.full_header) + 2))
-        ws.set_column(j, j, width, formats.get(c.kind))
-    for i, row in enumerate(table.rows, start=1):
-        for j, c in enumerate(table.columns):
-            value = _cell_text(row.get(c.field), c.kind, lang)
-            if value == "":
-                continue
-            ws.write(i, j, value)
-    ws.freeze_panes(1, 0)
-    book.close()
+    writers.write_xlsx([writers.Sheet(sheet or table.name, frame(table, lang), formats)], buf)
     return buf.getvalue()
 
 

@@ -11,15 +11,13 @@ seed `ranking_indicators`; only headers and the notes are presentation text writ
 
 Reproducible: rows are in a fixed order, the only run-specific cells are the as_of date and
 the build id (数据说明), and the workbook's document properties carry the as_of date instead
-of the wall clock, so identical inputs give identical cells. Text cells that a spreadsheet
-would read as a formula (starting with =, +, - or @) are escaped with a leading apostrophe,
-in the workbook and in the copies. Files are written under temporary names and renamed.
+of the wall clock, so identical inputs give an identical workbook, byte for byte. Every file
+is written by pipelines.writers, which escapes formula-like text (a leading apostrophe) in
+the workbook and in the copies. Files are written under temporary names and renamed.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,12 +27,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import paths
+from pipelines import paths, writers
 from pipelines.errors import UsageError, XinfangError
 from pipelines.seeds import labels
 from pipelines.warehouse import NO_BUILD_MESSAGE, attached_build_id, connect
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 WORKBOOK_STEM = "assessment"
 COUNTY_LABEL = "全县"
 
@@ -60,11 +57,6 @@ class Sheet:
     query: Callable[[int], str] | None  # SQL for a year (None: built in Python)
     columns: tuple[Column, ...]
     frozen_columns: int = 1
-
-
-def escape_formula(value: str) -> str:
-    """A text that starts like a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 # ------------------------------------------------------------------------------- sheet specs
@@ -416,7 +408,7 @@ def _available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def _display(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
-    """The sheet as shown: Chinese headers, labels for codes and booleans, escaped text."""
+    """The sheet as shown: Chinese headers, labels for codes and booleans, text as text."""
     yes_no = labels("yes_no")
     maps = {
         BOOL: {True: yes_no["yes"], False: yes_no["no"]},
@@ -437,7 +429,7 @@ def _display(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
         elif column.kind in NUMERIC:
             out[column.header] = pl.Series(column.header, values, dtype=pl.Float64, strict=False)
         else:
-            shown = [None if v is None else escape_formula(_text(v)) for v in values]
+            shown = [None if v is None else _text(v) for v in values]
             out[column.header] = pl.Series(column.header, shown, dtype=pl.String)
     return pl.DataFrame(out) if out else pl.DataFrame()
 
@@ -524,65 +516,27 @@ def read_workbook_data(year: int) -> WorkbookData:
 
 
 # --------------------------------------------------------------------------------- writing
-def _width(value: object) -> int:
-    text = "" if value is None else (format(value, ",.2f") if isinstance(value, float) else
-                                     str(value))
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _column_width(header: str, values: list[object]) -> float:
-    widest = max([_width(header), *(_width(v) for v in values[:2000])], default=8)
-    return float(min(max(widest + 2, 8), 40))
-
-
 def write_xlsx(data: WorkbookData, target: Path) -> None:
-    import xlsxwriter
-
-    created = datetime.combine(data.as_of, time())
-    workbook = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False,
-                                                "strings_to_urls": False,
-                                                "strings_to_numbers": False})
-    try:
-        workbook.set_properties({
+    sheets = [
+        writers.Sheet(
+            sheet.name,
+            data.frames[sheet.name],
+            formats={c.header: NUMBER_FORMATS[c.kind] for c in sheet.columns
+                     if c.kind in NUMBER_FORMATS},
+            frozen=(1, sheet.frozen_columns),
+        )
+        for sheet in SHEETS
+    ]
+    writers.write_xlsx(
+        sheets,
+        target,
+        properties={
             "title": f"{data.year}年度信访工作考核",
             "subject": "年度考核工作簿",
             "comments": f"as_of {data.as_of.isoformat()} · build {data.build_id}",
-            "created": created,
-        })
-        header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                                             "bg_color": "#DDEBF7", "border": 1})
-        formats = {kind: workbook.add_format({"num_format": fmt})
-                   for kind, fmt in NUMBER_FORMATS.items()}
-        for sheet in SHEETS:
-            frame = data.frames[sheet.name]
-            worksheet = workbook.add_worksheet(sheet.name)
-            for col, column in enumerate(sheet.columns):
-                values = frame[column.header].to_list()
-                worksheet.write_string(0, col, column.header, header_format)
-                cell_format = formats.get(column.kind)
-                worksheet.set_column(col, col, _column_width(column.header, values), cell_format)
-                for row, value in enumerate(values, start=1):
-                    if value is None:
-                        continue
-                    if column.kind in NUMERIC:
-                        worksheet.write_number(row, col, value, cell_format)
-                    else:
-                        worksheet.write_string(row, col, value)
-            worksheet.freeze_panes(1, sheet.frozen_columns)
-            if frame.height:
-                worksheet.autofilter(0, 0, frame.height, len(sheet.columns) - 1)
-    finally:
-        workbook.close()
-
-
-def write_csv(frame: pl.DataFrame, target: Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(frame.columns)
-    for row in frame.iter_rows():
-        writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v)
-                         for v in row])
-    target.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+        },
+        created=datetime.combine(data.as_of, time()),
+    )
 
 
 def _replace(tmp: Path, final: Path) -> None:
@@ -608,11 +562,11 @@ def export_workbook(year: int, out: Path | None = None, *, quiet: bool = False) 
             frame = data.frames[sheet.name]
             csv_path = folder / f"{stem}_{sheet.key}.csv"
             csv_tmp = folder / f".{csv_path.name}.tmp"
-            write_csv(frame, csv_tmp)
+            writers.write_csv(frame, csv_tmp)
             written.append((csv_tmp, csv_path))
             parquet_path = folder / f"{stem}_{sheet.key}.parquet"
             parquet_tmp = folder / f".{parquet_path.name}.tmp"
-            frame.write_parquet(parquet_tmp, statistics=False)
+            writers.write_parquet(frame, parquet_tmp)
             written.append((parquet_tmp, parquet_path))
     except OSError as exc:
         for tmp_path, _ in written:

@@ -15,7 +15,6 @@ because the published build changes by an atomic pointer switch.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import re
@@ -276,12 +275,37 @@ def run_query(sql: str, fmt: str = "table") -> None:
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else _plain(v) for v in row])
-    return buf.getvalue()
+    """The result as CSV (no byte-order mark: it goes to a pipe), written by pipelines.writers,
+    so formula-like text is escaped. Numbers stay numbers; other values are shown as text."""
+    from pipelines import writers
+
+    frame = pl.DataFrame([
+        _csv_column(name, [row[i] for row in rows]) for i, name in enumerate(_unique(columns))
+    ])
+    buf = io.BytesIO()
+    writers.write_csv(frame, buf, bom=False, line_terminator="\n")
+    return buf.getvalue().decode("utf-8")
+
+
+def _csv_column(name: str, values: list[object]) -> pl.Series:
+    if all(v is None or isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+           for v in values):
+        return pl.Series(name, values, strict=False)
+    return pl.Series(name, [None if v is None else _plain(v) for v in values], dtype=pl.String)
+
+
+def _unique(columns: list[str]) -> list[str]:
+    """Column names made unique (a table needs that): a repeated name gets `_1`, `_2`, …"""
+    seen: set[str] = set()
+    out = []
+    for name in columns:
+        unique, n = name, 0
+        while unique in seen:
+            n += 1
+            unique = f"{name}_{n}"
+        seen.add(unique)
+        out.append(unique)
+    return out
 
 
 def to_json(columns: list[str], rows: list[tuple]) -> str:

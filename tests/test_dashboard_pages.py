@@ -5,6 +5,8 @@ keyed on the build id, and that no identity reaches a page."""
 from __future__ import annotations
 
 import base64
+import codecs
+import csv
 import io
 import json
 import re
@@ -314,6 +316,34 @@ def test_tables_keep_only_their_columns_and_export() -> None:
     assert sheet.cell(2, 2).number_format == "0.0%"
     with pytest.raises(ValueError):
         C("x", "x", "money")
+
+
+def test_downloads_keep_formula_like_names_as_text() -> None:
+    """A village, cadre or unit named like a formula is text in both downloads (a leading
+    apostrophe), the CSV has a byte-order mark, and numbers stay numbers."""
+    C = tables.Column
+    names = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-1", "@SUM(A1)", "\tx",
+             "\rx"]
+    table = tables.Table.of(
+        "村居",
+        [C("village_name", "村居名称"), C("unit_name", "单位"), C("petitions", "信访总量", "int")],
+        [{"village_name": n, "unit_name": n, "petitions": -i} for i, n in enumerate(names)],
+    )
+    csv_download = tables.download(table, "csv", "zh", "村居")
+    body = base64.b64decode(csv_download["content"])
+    assert body.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert [(r[0], r[1]) for r in rows[1:]] == [("'" + n, "'" + n) for n in names]
+    assert [r[2] for r in rows[1:]] == [str(-i) for i in range(len(names))]
+
+    xlsx = tables.download(table, "xlsx", "zh", "村居")
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx["content"]))).active
+    for i, name in enumerate(names, start=2):
+        for column in (1, 2):
+            cell = sheet.cell(i, column)  # openpyxl leaves a CR as Excel's escape _x000D_
+            assert cell.data_type == "s"  # text, not a formula ("f")
+            assert cell.value.replace("_x000D_", "\r") == "'" + name
+        assert sheet.cell(i, 3).data_type == "n" and sheet.cell(i, 3).value == 2 - i
 
 
 def test_trend_marks_months_outside_the_limits() -> None:

@@ -1,7 +1,7 @@
 """`xinfang export`: the annual assessment workbook (issue 4). It opens with openpyxl, every
 sheet reads back equal to the marts, the CSV and Parquet copies equal the sheets, identical
-inputs give identical cells, formula-like text is escaped, and bad requests are one-line
-usage errors."""
+inputs give an identical workbook (byte for byte) and copies, formula-like text is escaped,
+and bad requests are one-line usage errors."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipelines import export
+from pipelines import export, writers
 from pipelines.errors import UsageError
 from pipelines.seeds import labels
 from pipelines.warehouse import connect
@@ -164,6 +164,7 @@ def test_csv_and_parquet_copies_equal_the_sheets(exported):
 
 
 def test_identical_inputs_give_identical_cells(exported):
+    assert exported["path"].read_bytes() == exported["again"].read_bytes()
     first = openpyxl.load_workbook(exported["path"], read_only=True)
     second = openpyxl.load_workbook(exported["again"], read_only=True)
     try:
@@ -182,15 +183,31 @@ def test_identical_inputs_give_identical_cells(exported):
 
 
 def test_formula_like_text_is_escaped():
-    assert export.escape_formula("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    for text in ("+1", "-2", "@SUM(A1)", "=1+1"):
-        assert export.escape_formula(text) == "'" + text
-    assert export.escape_formula("张三") == "张三"
+    assert writers.escape_formula("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    for text in ("+1", "-2", "@SUM(A1)", "=1+1", "\tx", "\rx"):
+        assert writers.escape_formula(text) == "'" + text
+    assert writers.escape_formula("张三") == "张三"
     frame = pl.DataFrame({"name": ["=cmd|' /C calc'!A0", "王五", None], "n": [1, 2, 3]})
     columns = (export.Column("name", "姓名"), export.Column("n", "件数", export.INT))
-    shown_frame = export._display(frame, columns)
-    assert shown_frame["姓名"].to_list() == ["'=cmd|' /C calc'!A0", "王五", None]
-    assert shown_frame["件数"].to_list() == [1, 2, 3]  # numbers are never text
+    escaped = writers.escape_formulas(export._display(frame, columns))
+    assert escaped["姓名"].to_list() == ["'=cmd|' /C calc'!A0", "王五", None]
+    assert escaped["件数"].to_list() == [1, 2, 3]  # numbers are never text
+
+
+def test_formula_like_names_stay_text_in_the_workbook_and_copies(tmp_path):
+    names = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-1", "@A1", "张三"]
+    frame = pl.DataFrame({"姓名": names, "件数": [1, 2, 3, 4, -5]})
+    writers.write_xlsx([writers.Sheet("干部考评", frame)], tmp_path / "book.xlsx")
+    writers.write_csv(frame, tmp_path / "copy.csv")
+    writers.write_parquet(frame, tmp_path / "copy.parquet")
+    sheet = openpyxl.load_workbook(tmp_path / "book.xlsx")["干部考评"]
+    cells = [sheet.cell(row=i, column=1) for i in range(2, 7)]
+    assert all(c.data_type == "s" for c in cells)  # text, never a formula ("f")
+    assert [c.value for c in cells] == ["'" + n for n in names[:4]] + ["张三"]
+    assert sheet.cell(row=6, column=2).value == -5  # numbers stay numbers
+    rows = list(csv.reader(io.StringIO((tmp_path / "copy.csv").read_text("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [c.value for c in cells]
+    assert pl.read_parquet(tmp_path / "copy.parquet")["姓名"].to_list() == [c.value for c in cells]
 
 
 def test_a_year_outside_the_data_is_a_one_line_usage_error(ranked_demo, tmp_path):

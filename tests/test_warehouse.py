@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -127,6 +129,21 @@ def test_run_query_formats(published: Path, capsys: pytest.CaptureFixture[str]) 
 
     with pytest.raises(UsageError):
         warehouse.run_query("select 1", "xml")
+
+
+def test_query_csv_escapes_formula_like_text(home: Path) -> None:
+    """A name a spreadsheet would run (=, +, -, @, tab, CR first) gets a leading apostrophe;
+    numbers, dates and the header stay as they are, and a pipe gets no byte-order mark."""
+    names = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-1", "@SUM(A1)", "\tx"]
+    make_build(home, "b1", [(n, f"2011-01-0{i + 1} 09:00:00") for i, n in enumerate(names)])
+    publish(home, "b1")
+    proc = cli(home, "query", "select case_id, received_date, -1 as n from marts.fct_cases "
+               "order by received_date", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert rows[0] == ["case_id", "received_date", "n"]
+    assert [r[0] for r in rows[1:]] == ["'" + n for n in names]
+    assert rows[1][1:] == ["2011-01-01", "-1"]
 
 
 def test_every_schema_is_mirrored(published: Path) -> None:
