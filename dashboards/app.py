@@ -3,7 +3,7 @@
 Offline by construction: Dash and its component packages serve their own bundles
 (`serve_locally`), Plotly's bundle comes with dash-core-components, and Bootstrap's CSS and
 JS are served from the installed bootstrap-flask package under /vendor/bootstrap/. No page
-refers to any other host.
+refers to any other host. `/docs/` serves the published build's dbt docs site (docs_site).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import dash
 from flask import Response, abort, send_from_directory
 
-from dashboards import data, i18n
+from dashboards import data, docs_site, i18n
 
 HERE = Path(__file__).resolve().parent
 VENDOR_PREFIX = "/vendor/bootstrap/"
@@ -76,6 +76,7 @@ def create_app() -> dash.Dash:
     server.add_url_rule(
         VENDOR_PREFIX + "<path:filename>", endpoint="vendor_bootstrap", view_func=vendor_bootstrap
     )
+    docs_site.register(server)
     data.init_cache(server)
     app.layout = dash.page_container
     return app
@@ -86,6 +87,7 @@ def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
     from rich.console import Console
 
     app = create_app()
+    docs_site.warm()
     for name in ("werkzeug", "dash", "dash.dash"):
         logging.getLogger(name).setLevel(logging.WARNING)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
