@@ -87,6 +87,13 @@ def test_check_mode_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.Mon
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
+def heading_anchors(path: Path) -> set[str]:
+    """GitHub's anchors for the headings of a Markdown file."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    headings = re.findall(r"^#+\s+(.+?)\s*$", text, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
 @pytest.mark.parametrize(
     "page",
     ["README.md", *sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "docs").glob("*.md"))],
@@ -97,10 +104,14 @@ def test_relative_links_point_at_files_in_the_repository(page: str) -> None:
     text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # code blocks are not links
     missing = []
     for target in LINK.findall(text):
-        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+        if re.match(r"^[a-z]+:", target):
             continue
-        path = target.split("#", 1)[0]
-        resolved = (source.parent / path).resolve()
-        if not resolved.exists() or REPO_ROOT.resolve() not in (resolved, *resolved.parents):
+        path, _, anchor = target.partition("#")
+        resolved = (source.parent / path).resolve() if path else source.resolve()
+        inside = resolved.exists() and REPO_ROOT.resolve() in (resolved, *resolved.parents)
+        heading_ok = inside and (
+            not anchor or resolved.suffix != ".md" or anchor in heading_anchors(resolved)
+        )
+        if not (inside and heading_ok):
             missing.append(target)
-    assert not missing, f"{page}: links to files not in the repository: {missing}"
+    assert not missing, f"{page}: links to files or headings not in the repository: {missing}"
