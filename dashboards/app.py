@@ -67,6 +67,7 @@ def create_app() -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     server = app.server
+    docs_site.register(server)  # /docs/: the published build's dbt docs site
 
     def vendor_bootstrap(filename: str) -> Response:
         if not filename.endswith((".css", ".js", ".map", ".svg", ".woff", ".woff2")):
@@ -76,7 +77,6 @@ def create_app() -> dash.Dash:
     server.add_url_rule(
         VENDOR_PREFIX + "<path:filename>", endpoint="vendor_bootstrap", view_func=vendor_bootstrap
     )
-    docs_site.register(server)
     data.init_cache(server)
     app.layout = dash.page_container
     return app
