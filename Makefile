@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint constraints clean distclean
+.PHONY: setup run test lint docs constraints clean distclean
 
 setup: $(STAMP)
 
@@ -27,6 +27,11 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check pipelines dashboards tests
+
+# The column reference docs/columns.md, generated from the dbt YAML (models/**/*.yml).
+# Run after changing a model's YAML; tests/test_docgen.py fails while it is stale.
+docs: setup
+	$(BIN)/python -m pipelines.docgen
 
 # After a dependency change in pyproject.toml: install it, then pin every installed package
 # (except the project itself) so every machine gets the same versions.

@@ -3,7 +3,7 @@
 Offline by construction: Dash and its component packages serve their own bundles
 (`serve_locally`), Plotly's bundle comes with dash-core-components, and Bootstrap's CSS and
 JS are served from the installed bootstrap-flask package under /vendor/bootstrap/. No page
-refers to any other host.
+refers to any other host. `/docs/` serves the published build's dbt docs site (docs_site).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import dash
 from flask import Response, abort, send_from_directory
 
-from dashboards import data, i18n
+from dashboards import data, docs_site, i18n
 
 HERE = Path(__file__).resolve().parent
 VENDOR_PREFIX = "/vendor/bootstrap/"
@@ -67,6 +67,7 @@ def create_app() -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     server = app.server
+    docs_site.register(server)  # /docs/: the published build's dbt docs site
 
     def vendor_bootstrap(filename: str) -> Response:
         if not filename.endswith((".css", ".js", ".map", ".svg", ".woff", ".woff2")):
@@ -86,6 +87,7 @@ def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
     from rich.console import Console
 
     app = create_app()
+    docs_site.warm()
     for name in ("werkzeug", "dash", "dash.dash"):
         logging.getLogger(name).setLevel(logging.WARNING)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host

@@ -112,6 +112,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "villages_nav": {"zh": "村居排名 · 示范村居", "en": "Villages"},
     "cadres_nav": {"zh": "干部考评", "en": "Cadres"},
     "handling_nav": {"zh": "办理质量", "en": "Handling"},
+    "docs_nav": {"zh": "数据字典", "en": "Data dictionary"},
     # --- overview --------------------------------------------------------------------------
     "overview_title": {"zh": "总览 · 一低四控", "en": "Overview · one low, four controls"},
     "overview_intro": {

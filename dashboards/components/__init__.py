@@ -28,6 +28,10 @@ def navbar(active_path: str, lang: str, switch_id: str = "lang-switch") -> dbc.N
         )
         for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
     ]
+    # the dbt docs site is served by Flask, not a Dash page: a full page load (dashboards/docs_site)
+    links.append(
+        dbc.NavItem(dbc.NavLink(i18n.t("docs_nav", lang), href="/docs/", external_link=True))
+    )
     other = "en" if lang == "zh" else "zh"
     switch = dbc.NavItem(
         dbc.NavLink(
