@@ -19,6 +19,7 @@ from pipelines import seeds
 from pipelines.errors import XinfangError
 from pipelines.ingest.read import Chunk
 
+# Every quarantine reason (CONTRACT §2.4); _quarantine_frame refuses any other.
 REASONS = (
     "missing_required",
     "bad_date",
@@ -276,6 +277,9 @@ def _quarantine_frame(layout: Layout, rows: pl.DataFrame, names: list[str]) -> p
     if rows.height == 0:
         return empty_bad()
     parts = rows.get_column("_error").str.split_exact("|", 1)
+    unknown = set(parts.struct.field("field_0").unique().to_list()) - set(REASONS)
+    if unknown:  # a rule above gave a reason the contract does not know: a bug, never data
+        raise ValueError(f"quarantine reason not in REASONS: {', '.join(sorted(unknown))}")
     originals = [_original_json(layout, list(r)) for r in rows.select(names).iter_rows()]
     return pl.DataFrame(
         {
