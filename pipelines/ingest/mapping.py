@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +65,7 @@ from pipelines.ingest.validate import (
     map_header,
     parse_declared,
 )
+from pipelines.text import fold, fold_expr
 
 MAPPINGS_DIR = paths.REPO_ROOT / "mappings"
 VERSION = "1"
@@ -114,11 +114,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def fold(text: str) -> str:
-    """How header cells and mapped values compare: width-, case- and space-insensitively."""
-    return unicodedata.normalize("NFKC", str(text)).strip().lstrip("\ufeff").strip().lower()
 
 
 def resolve(path: Path) -> Path:
@@ -373,7 +368,7 @@ class _Spec:
             produced += list((spec.get("values") or {}).values())
             produced += [r["value"] for r in spec.get("rules") or []]
             for code in produced:
-                if code is not None and seeds.vocabulary(col.vocabulary).get(seeds.fold(code)) is None:
+                if code is not None and seeds.vocabulary(col.vocabulary).get(fold(code)) is None:
                     raise self.c.fail(where, f"{code!r} is not in vocabulary {col.vocabulary} ({', '.join(sorted(vocab))})")
         return spec
 
@@ -530,10 +525,6 @@ def _blank(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _fold_expr(expr: pl.Expr) -> pl.Expr:
-    return expr.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
-
-
 class _Exprs:
     """Polars expressions for checked value and condition specs, over source-named columns."""
 
@@ -561,7 +552,7 @@ class _Exprs:
         if "values" in spec:
             table = {fold(k): v for k, v in spec["values"].items()}
             fallback = pl.lit(spec["otherwise"], dtype=pl.String) if "otherwise" in spec else expr
-            mapped = _fold_expr(expr).replace_strict(table, default=fallback, return_dtype=pl.String)
+            mapped = fold_expr(expr).replace_strict(table, default=fallback, return_dtype=pl.String)
             expr = pl.when(expr.is_null()).then(None).otherwise(mapped)
         if "default" in spec:
             expr = expr.fill_null(pl.lit(spec["default"]))
@@ -594,7 +585,7 @@ class _Exprs:
             return present if cond["present"] == "true" else ~present
         if "in" in cond:
             wanted = [fold(v) for v in ([cond["in"]] if isinstance(cond["in"], str) else cond["in"])]
-            tests = [_fold_expr(t).is_in(wanted) for t in texts]
+            tests = [fold_expr(t).is_in(wanted) for t in texts]
         elif "contains" in cond:
             words = [cond["contains"]] if isinstance(cond["contains"], str) else cond["contains"]
             tests = [t.str.contains_any(words, ascii_case_insensitive=True) for t in texts]
