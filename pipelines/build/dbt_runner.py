@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -62,6 +63,8 @@ def run_dbt(
 ) -> Any:
     """One dbt invocation against `db_path`, with dbt's target and logs under `work_dir` (never
     in the repository). Returns the dbtRunnerResult."""
+    root = logging.getLogger()
+    handlers = list(root.handlers)  # before dbt is imported: importing it adds one
     from dbt.cli.main import dbtRunner
 
     def callback(event: Any) -> None:
@@ -86,6 +89,9 @@ def run_dbt(
             return dbtRunner(callbacks=[callback]).invoke(full_args)
         finally:
             release_dbt_connections()
+            # dbt leaves a stderr handler on the root logger, which would print other libraries'
+            # INFO lines (Great Expectations') for the rest of the run: take it away again
+            root.handlers[:] = handlers
 
 
 def node_results(result: Any) -> list[Any]:
