@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipelines.gates.context import GateContext, file_label
 from pipelines.gates.spec import Check, Expect, Frame
-from pipelines.seeds import fold
+from pipelines.text import fold
 
 SHIFT_SAMPLE_ROWS = 2000  # quarantined rows read per file for the column-shift signature
 

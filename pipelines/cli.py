@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from pipelines.errors import XinfangError
+from pipelines.errors import UsageError, XinfangError
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -21,16 +22,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: `--cases N`, not boxes of Python types
 )
 err = Console(stderr=True)
 
 
 @app.command("demo-data")
 def demo_data(
-    cases: Annotated[Optional[int], typer.Option(help="Scale to N items (a province over ten years for large N).")] = None,
+    cases: Annotated[int | None, typer.Option(help="Scale to N items (a province over ten years for large N).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the draw.")] = 20091,
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default ./inbox or $XINFANG_INBOX).")] = None,
-    broken: Annotated[Optional[str], typer.Option(help="Write a damaged delivery: truncated, encoding, missing-month, duplicate, shifted.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default ./inbox or $XINFANG_INBOX).")] = None,
+    broken: Annotated[str | None, typer.Option(help="Write a damaged delivery: truncated, encoding, missing-month, duplicate, shifted.")] = None,
 ) -> None:
     """写出演示数据 (a deterministic demo drop in the contract's input formats)."""
     from pipelines.demo_data import write_demo
@@ -41,9 +43,9 @@ def demo_data(
 @app.command()
 def ingest(
     path: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
-    entity: Annotated[Optional[str], typer.Option(help="villages, cadres, cases or case_events.")] = None,
-    sheet: Annotated[Optional[str], typer.Option(help="Worksheet name for XLSX files.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option(help="Source mapping for an outside export: a YAML file, or a name in mappings/ (wenzheng, shangluo, la311).")] = None,
+    entity: Annotated[str | None, typer.Option(help="villages, cadres, cases or case_events.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Worksheet name for XLSX files.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Source mapping for an outside export: a YAML file, or the name of one in mappings/.")] = None,
 ) -> None:
     """导入数据 (load files into the raw lake; bad rows are quarantined with a reason)."""
     from pipelines.ingest import ingest_paths
@@ -54,7 +56,7 @@ def ingest(
 
 @app.command()
 def build(
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest date in the data).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest date in the data).")] = None,
 ) -> None:
     """构建并发布 (dbt build + quality gates; publishes only if the gates pass)."""
     from pipelines.build import build_warehouse
@@ -63,11 +65,13 @@ def build(
 
 
 @app.command()
-def check() -> None:
+def check(
+    junit: Annotated[Path | None, typer.Option(help="Also write every check as a JUnit XML test case to this file (for CI).")] = None,
+) -> None:
     """运行质量检查 (run the quality gates on the published build)."""
     from pipelines.build import check_published
 
-    raise typer.Exit(check_published())
+    raise typer.Exit(check_published(junit=junit))
 
 
 @app.command()
@@ -84,7 +88,7 @@ def query(
 @app.command()
 def export(
     year: Annotated[int, typer.Option(help="Assessment year.")],
-    out: Annotated[Optional[Path], typer.Option(help="Output folder.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
 ) -> None:
     """导出年度考核工作簿 (annual assessment workbook)."""
     from pipelines.export import export_workbook
@@ -100,6 +104,8 @@ def serve(
     """启动看板 (serve the dashboards)."""
     from dashboards.app import serve as serve_app
 
+    ensure_port_free(host, port)
+
     serve_app(host=host, port=port)
 
 
@@ -111,12 +117,76 @@ def run(
     """一键运行 (demo data if the inbox is empty → ingest → build → serve)."""
     from pipelines.runall import run_all
 
+    ensure_port_free(host, port)
+
     run_all(host=host, port=port)
+
+
+# What `--help` shows for each value: a plain word, not a Python type. (command, parameter) ->
+# metavar; set on the click command, so the options above keep only their help texts.
+METAVARS = {
+    ("demo-data", "cases"): "N",
+    ("demo-data", "seed"): "S",
+    ("demo-data", "out"): "DIR",
+    ("demo-data", "broken"): "KIND",
+    ("ingest", "path"): "PATH",
+    ("ingest", "entity"): "ENTITY",
+    ("ingest", "sheet"): "SHEET",
+    ("ingest", "mapping"): "FILE",
+    ("build", "as_of"): "DATE",
+    ("check", "junit"): "FILE",
+    ("query", "sql"): "SQL",
+    ("query", "format"): "csv|table|json",
+    ("export", "year"): "YEAR",
+    ("export", "out"): "DIR",
+    ("serve", "host"): "HOST",
+    ("serve", "port"): "PORT",
+    ("run", "host"): "HOST",
+    ("run", "port"): "PORT",
+}
+
+
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument listed in `--help` by its metavar alone (typer adds e.g. `<list[Path]>`)."""
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:
+        return None
+
+
+def command() -> typer.core.TyperGroup:
+    """The command behind `app`, with the plain metavars of METAVARS."""
+    group = typer.main.get_command(app)
+    for name, sub in getattr(group, "commands", {}).items():
+        for param in sub.params:
+            if (name, param.name) in METAVARS:
+                param.metavar = METAVARS[(name, param.name)]
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _PlainArgument
+    return group
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse, in one line and before anything is announced, a port another program holds."""
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"无法使用地址 {host}:{port}（{exc}）(cannot listen on {host}:{port})") from None
+    family, kind, proto, _, address = addresses[0]
+    with socket.socket(family, kind, proto) as probe:
+        # the dashboards' server reuses addresses too: a port in TIME_WAIT counts as free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(
+                f"端口 {port} 已被占用或不可用（{host}:{port}，{exc.strerror}），请用 --port 指定其他端口"
+                f" (port {port} is in use)"
+            ) from None
 
 
 def main() -> None:
     try:
-        code = app(standalone_mode=False)
+        code = command()(standalone_mode=False)
     except XinfangError as exc:
         err.print(f"[red]错误[/]: {exc}", soft_wrap=True, highlight=False)
         sys.exit(exc.exit_code)

@@ -13,3 +13,13 @@ class UsageError(XinfangError):
 
 class CheckFailed(XinfangError):
     exit_code = 1
+
+
+class NothingPublished(UsageError):
+    """`check`, `query` and `export` before the first publish: one message, exit 2 (the
+    commands were used before `xinfang build`, CONTRACT §1)."""
+
+    MESSAGE = "尚无已发布的数据仓库，请先运行 xinfang build (nothing is published yet)"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

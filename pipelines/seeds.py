@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipelines.paths import SEEDS_DIR
+from pipelines.text import fold
 
 
 def read_seed(name: str) -> list[dict[str, str]]:
@@ -56,7 +57,7 @@ def input_columns(entity: str) -> tuple[InputColumn, ...]:
 @cache
 def vocabulary(name: str) -> dict[str, str]:
     """Every accepted spelling of a vocabulary (code, Chinese label, English label, aliases),
-    folded to lower case, mapped to its code."""
+    folded (pipelines.text.fold), mapped to its code."""
     out: dict[str, str] = {}
     for r in read_seed("vocabularies"):
         if r["vocabulary"] == name:
@@ -83,7 +84,3 @@ def event_detail_rules() -> dict[str, tuple[str, str | None]]:
         r["event_type"]: (r["detail_kind"], r["vocabulary"] or None)
         for r in read_seed("event_details")
     }
-
-
-def fold(value: str) -> str:
-    return value.strip().lower()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import re
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -28,42 +27,21 @@ import duckdb
 import polars as pl
 
 from pipelines import audit, paths
-from pipelines.errors import UsageError, XinfangError
+from pipelines.build.publish import build_db_path, published_build_id
+from pipelines.errors import NothingPublished, UsageError, XinfangError
 
 ALIAS = "xinfang"
 """Catalog name of the attached build: dbt-duckdb names the database after the file's stem and
 the build's views refer to it, so the attachment must keep that name."""
 
-DB_FILE_NAME = "xinfang.duckdb"
-NO_BUILD_MESSAGE = "尚无已发布的数据仓库，请先运行 xinfang build"
+# export.py still compares with this; NothingPublished is a UsageError, which export re-raises
+# first, so the comparison and this alias can go once the branches are merged
+NO_BUILD_MESSAGE = NothingPublished.MESSAGE
 FORMATS = ("table", "csv", "json")
 TABLE_ROW_LIMIT = 1000
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
 
-_BUILD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SKIP_SCHEMAS = {"information_schema", "pg_catalog"}
-
-
-# ---------------------------------------------------------------------------------------------
-# Where the published build is
-# ---------------------------------------------------------------------------------------------
-
-
-def published_build_id() -> str | None:
-    """The build id the pointer file names, or None when nothing has been published."""
-    try:
-        text = paths.pointer_file().read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if not text:
-        return None
-    if not _BUILD_ID.match(text):
-        raise XinfangError(f"发布指针文件内容无效：{paths.pointer_file()}")
-    return text
-
-
-def build_db_path(build_id: str) -> Path:
-    return paths.builds_dir() / build_id / DB_FILE_NAME
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,14 +54,14 @@ def connect(*, require_build: bool = False) -> Iterator[duckdb.DuckDBPyConnectio
     """A locked, read-only view of the published warehouse plus the audit records.
 
     With no published build the connection still has the `audit` schema (and nothing else);
-    `require_build=True` raises the "nothing published yet" error instead.
+    `require_build=True` raises NothingPublished instead.
     The id of the attached build is `attached_build_id(con)`.
     """
     con = duckdb.connect(":memory:")
     try:
         build_id = _attach_published(con)
         if build_id is None and require_build:
-            raise XinfangError(NO_BUILD_MESSAGE)
+            raise NothingPublished()
         if build_id is not None:
             _mirror_schemas(con)
         _load_audit(con)
@@ -223,8 +201,9 @@ def _first_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def read_only_statements(sql: str) -> list[str]:
-    """Split `sql` into statements, refusing anything but queries (one clear line)."""
+def read_only_statement(sql: str) -> str:
+    """The one read-only statement in `sql`; anything else is refused in one clear line (several
+    statements too: a query prints one result)."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
@@ -235,24 +214,27 @@ def read_only_statements(sql: str) -> list[str]:
         kind = st.type.name
         if kind not in READ_ONLY_STATEMENTS:
             raise UsageError(f"只允许只读查询（SELECT），拒绝执行 {kind} 语句")
-    return [st.query for st in statements]
+    if len(statements) > 1:
+        raise UsageError(
+            f"一次只能执行一条查询语句，收到 {len(statements)} 条"
+            f" (one statement per query, got {len(statements)})"
+        )
+    return statements[0].query
 
 
 def query_frame(sql: str) -> tuple[list[str], list[tuple]]:
-    """Run a read-only query; returns (column names, rows). The last statement's result."""
-    statements = read_only_statements(sql)
+    """Run one read-only query; returns (column names, rows)."""
+    statement = read_only_statement(sql)
     with connect() as con:
         build_id = attached_build_id(con)
         try:
-            result = None
-            for text in statements:
-                result = con.sql(text)
+            result = con.sql(statement)
             if result is None:
                 return [], []
             return list(result.columns), result.fetchall()
         except duckdb.CatalogException as exc:
             if build_id is None:
-                raise XinfangError(NO_BUILD_MESSAGE) from None
+                raise NothingPublished() from None
             raise UsageError(_first_line(exc)) from None
         except duckdb.Error as exc:
             raise UsageError(_first_line(exc)) from None

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from pipelines import audit, build, paths
-from pipelines.errors import CheckFailed, UsageError
+from pipelines.errors import CheckFailed, NothingPublished, UsageError
 
 
 # ---------------------------------------------------------------- the small lake
@@ -200,7 +200,7 @@ def test_failing_data_test_keeps_the_published_build(make_lake, xinfang_home):
 
 
 def test_check_without_a_published_build(xinfang_home):
-    with pytest.raises(CheckFailed):
+    with pytest.raises(NothingPublished):  # exit 2, as for query and export
         build.check_published()
 
 

@@ -13,13 +13,6 @@ from dashboards import components, data, figures, i18n, tables
 
 PATH = "/villages"
 PREFIX = "vr"
-STANDARD_FLAGS = (
-    ("is_per_1k_within_standard", "petitions_per_1k"),
-    ("is_repeat_within_standard", "repeat_petitions"),
-    ("is_skip_level_within_standard", "skip_level_petitions"),
-    ("is_collective_within_standard", "collective_petitions"),
-    ("is_abnormal_within_standard", "abnormal_petitions"),
-)
 DEFAULT_INDICATOR = "petitions_per_1k"
 
 dash.register_page(

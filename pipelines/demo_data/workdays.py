@@ -3,8 +3,6 @@ year, Monday to Friday elsewhere), for dating feedback "within 15 working days".
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 
@@ -32,7 +30,3 @@ def add_working_days(calendar: np.ndarray, day: np.ndarray, k: np.ndarray) -> np
     pos = np.searchsorted(calendar, day, side="right") + (k - 1)
     pos = np.clip(pos, 0, calendar.shape[0] - 1)
     return calendar[pos]
-
-
-def as_date(value: np.datetime64) -> dt.date:
-    return value.astype("datetime64[D]").item()

@@ -1,17 +1,21 @@
 """The offline quality report: one self-contained HTML page per build (and per `xinfang check`)
 under $XINFANG_HOME/reports/, in Chinese, with inline CSS only — no CDN, no script, no font
 download (the reader's Chinese system fonts are used). GX's own Data Docs are not used: they
-load their CSS from a CDN."""
+load their CSS from a CDN.
+
+The page is the Jinja2 template `templates/quality_report.html.j2` (autoescaped); this module
+gathers what it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from html import escape
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import polars as pl
+from markupsafe import Markup
 
 from pipelines import audit, fsutil, paths
 from pipelines.gates.config import Params
@@ -56,31 +60,23 @@ def report_path(build_id: str, kind: str = "build") -> Path:
     return paths.reports_dir() / f"quality-{build_id}.html"
 
 
-def _tag(severity: str, status: str) -> str:
-    if status == "pass":
-        return '<span class="tag pass">通过</span>'
-    css = "fail-error" if severity == "error" else "fail-warn"
-    return f'<span class="tag {css}">{SEVERITY_ZH.get(severity, severity)}</span>'
+def _labels() -> dict[str, dict[str, str]]:
+    """Every label the page shows (severity, build status, ledger status), from one place."""
+    return {"severity": SEVERITY_ZH, "build_status": BUILD_STATUS_ZH, "ledger_status": LEDGER_STATUS_ZH}
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else escape(str(value))
-
-
-def _check_rows(records: Iterable[dict[str, Any]]) -> str:
-    rows = []
-    for r in records:
-        rows.append(
-            "<tr>"
-            f"<td>{_tag(r['severity'], r['status'])}</td>"
-            f"<td><code>{_cell(r['check_name'])}</code></td>"
-            f"<td><code>{_cell(r['table_name'])}</code></td>"
-            f"<td class=num>{_cell(r['observed'])}</td>"
-            f"<td>{_cell(r['detail'])}</td>"
-            "</tr>"
-        )
-    head = "<tr><th>结果</th><th>检查</th><th>表</th><th>观测值</th><th>说明</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>" if rows else "<p>无。</p>"
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipelines.gates", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = lambda value: "" if value is None else str(value)
+    env.filters["thousands"] = lambda value: f"{value or 0:,}"
+    env.filters["basename"] = lambda value: Path(str(value)).name
+    return env.get_template("quality_report.html.j2")
 
 
 def _order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -89,34 +85,6 @@ def _order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return (not failing, r["severity"] != "error", r["table_name"] or "", r["check_name"])
 
     return sorted(records, key=key)
-
-
-def _table_section(name: str, rows: list[dict[str, Any]]) -> str:
-    """One table's checks, folded away unless one of them failed."""
-    failing = [r for r in rows if r["status"] == "fail"]
-    summary = f"{len(rows)} 项检查，" + (f"{len(failing)} 项未通过" if failing else "全部通过")
-    opened = " open" if failing else ""
-    return (f"<details{opened}><summary><code>{escape(name)}</code> · {summary}</summary>"
-            f"{_check_rows(rows)}</details>")
-
-
-def _ledger_rows(ledger: pl.DataFrame) -> str:
-    if ledger.height == 0:
-        return "<p>本次构建没有新交付的文件。</p>"
-    rows = []
-    for r in ledger.iter_rows(named=True):
-        rows.append(
-            "<tr>"
-            f"<td>{_cell(Path(str(r['file_name'])).name)}</td><td>{_cell(r['entity'])}</td>"
-            f"<td class=num>{r['rows_read'] or 0:,}</td><td class=num>{r['rows_loaded'] or 0:,}</td>"
-            f"<td class=num>{r['rows_quarantined'] or 0:,}</td>"
-            f"<td>{_cell(LEDGER_STATUS_ZH.get(r['status'], r['status']))}</td>"
-            f"<td>{_cell(r['message'])}</td>"
-            "</tr>"
-        )
-    head = ("<tr><th>文件</th><th>实体</th><th>读取</th><th>载入</th><th>隔离</th><th>状态</th>"
-            "<th>说明</th></tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def render(
@@ -130,6 +98,7 @@ def render(
     gate_seconds: float | None = None,
 ) -> str:
     """The report page as a string (pure: everything it shows is passed in)."""
+    labels = _labels()
     errors = [r for r in records if r["status"] == "fail" and r["severity"] == "error"]
     warns = [r for r in records if r["status"] == "fail" and r["severity"] == "warn"]
     passed = [r for r in records if r["status"] == "pass"]
@@ -142,64 +111,35 @@ def render(
     else:
         failed = (build or {}).get("failed_check")
         verdict = f"未发布，已保留上一次发布的数据仓库：检查 {failed} 未通过" if failed else "未发布"
-    ok = not errors and (kind == "check" or status == "published")
-    facts = [("构建", build_id)]
+    facts: list[tuple[str, Any]] = [("构建", build_id)]
     if build:
         facts += [
-            ("状态", BUILD_STATUS_ZH.get(build.get("status"), build.get("status"))),
+            ("状态", labels["build_status"].get(build.get("status"), build.get("status"))),
             ("as_of", build.get("as_of")),
             ("开始", build.get("started_at")),
             ("结束", build.get("finished_at")),
         ]
     if gate_seconds is not None:
         facts.append(("质量门用时", f"{gate_seconds:.1f} 秒"))
-    fact_rows = "".join(f"<tr><th>{escape(k)}</th><td>{_cell(v)}</td></tr>" for k, v in facts)
-    cards = "".join(
-        f'<div class="card">{label}<b>{n}</b></div>'
-        for label, n in (("检查", len(records)), ("通过", len(passed)), ("警告", len(warns)),
-                         ("错误", len(errors)))
-    )
     by_table: dict[str, list[dict[str, Any]]] = {}
     for r in _order(records):
         by_table.setdefault(r["table_name"] or "-", []).append(r)
-    tables = "".join(_table_section(name, rows) for name, rows in sorted(by_table.items()))
-    param_rows = ""
-    if params is not None:
-        param_rows = "".join(
-            f"<tr><td><code>{escape(k)}</code></td><td class=num>{_cell(v)}</td></tr>" for k, v in params.flat()
-        )
-        param_rows = (f"<table><tr><th>参数</th><th>值</th></tr>{param_rows}</table>"
-                      f"<p class=sub>来源：{escape('；'.join(params.sources))}</p>")
-    ledger_html = _ledger_rows(ledger) if ledger is not None else "<p>（按需检查不列出交付文件）</p>"
-    generated = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · {escape(build_id)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<h1>{escape(title)}</h1>
-<p class="sub">信访数据仓库 · 构建 {escape(build_id)}</p>
-<div class="verdict {'ok' if ok else 'bad'}">{escape(verdict)}</div>
-<div class="cards">{cards}</div>
-<table>{fact_rows}</table>
-<h2>未通过的检查</h2>
-{_check_rows(_order(errors + warns))}
-<h2>本次判定的交付文件</h2>
-{ledger_html}
-<h2>全部检查（按表）</h2>
-<p class="sub">错误级检查未通过时不发布；警告级检查未通过时照常发布并在此列出。dbt 数据测试与
-Great Expectations 检查一并列出。</p>
-{tables}
-<h2>质量门槛</h2>
-{param_rows or '<p>（无）</p>'}
-<footer>生成于 {generated}。本报告离线生成，不引用任何外部资源。</footer>
-</body>
-</html>
-"""
+    return _template().render(
+        title=title,
+        build_id=build_id,
+        css=Markup(CSS),
+        verdict=verdict,
+        ok=not errors and (kind == "check" or status == "published"),
+        cards=[("检查", len(records)), ("通过", len(passed)), ("警告", len(warns)), ("错误", len(errors))],
+        facts=facts,
+        failing=_order(errors + warns),
+        ledger=None if ledger is None else ledger.to_dicts(),
+        tables=sorted(by_table.items()),
+        params=list(params.flat()) if params is not None else [],
+        param_sources=list(params.sources) if params is not None else [],
+        labels=labels,
+        generated=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 def judged_ledger(build_id: str) -> pl.DataFrame:

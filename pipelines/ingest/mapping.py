@@ -47,14 +47,25 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pipelines import paths, seeds
 from pipelines.errors import UsageError
@@ -66,6 +77,7 @@ from pipelines.ingest.validate import (
     map_header,
     parse_declared,
 )
+from pipelines.text import fold, fold_expr
 
 MAPPINGS_DIR = paths.REPO_ROOT / "mappings"
 VERSION = "1"
@@ -116,11 +128,6 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def fold(text: str) -> str:
-    """How header cells and mapped values compare: width-, case- and space-insensitively."""
-    return unicodedata.normalize("NFKC", str(text)).strip().lstrip("\ufeff").strip().lower()
-
-
 def resolve(path: Path) -> Path:
     """A mapping file, or the name of a shipped one (`city_311` for mappings/city_311.yaml)."""
     if path.is_file():
@@ -142,277 +149,408 @@ def load_mapping(path: Path) -> SourceMapping:
         raise MappingError(f"映射文件 {path.name} 不是有效的 YAML {where}: {problem} (bad mapping)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"无法读取映射文件 {path} ({exc}) (cannot read mapping)") from None
-    return _Checker(path).mapping(doc)
+    head = _validated(path, doc, MappingDoc, ())
+    context = {"known": head.source.known, "free_text": set(head.source.free_text or ()),
+               "dates": head.source.dates or {}, "has_tags": bool(head.files)}
+    outputs = [_validated(path, doc, OutputDoc, ("outputs", i), raw, context)
+               for i, raw in enumerate(head.outputs)]
+    if outputs[0].when is not None:
+        raise _fail(path, doc, ("outputs", 0, "when"), "the first output reads every row and takes no `when`")
+    names = [o.name for o in outputs]
+    if len(set(names)) != len(names):
+        raise _fail(path, doc, ("outputs",), "two outputs have the same name")
+    source = head.source
+    return SourceMapping(
+        path, head.mapping, [(f.match, f.tag) for f in head.files or ()], source.columns,
+        source.optional or [], source.rename or {}, set(source.free_text or ()), source.dates or {},
+        [o.spec() for o in outputs],
+    )
 
 
-class _Checker:
-    """Schema checks with one-line errors that say where in the file the problem is."""
+# ---------------------------------------------------------------- the schema (pydantic)
+class Problem(ValueError):
+    """A schema problem found by a whole-object check, `at` keys and indexes below the object."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, what: str, *at: str | int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.at = at
 
-    def fail(self, where: str, what: str) -> MappingError:
-        return MappingError(f"映射文件 {self.path.name} 有误 (bad mapping) {where}: {what}")
 
-    def obj(self, value: Any, where: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(where, "should be a mapping of keys to values")
-        unknown = [k for k in value if k not in allowed]
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("should be non-empty text")
+    return value
+
+
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _non_empty(value: list) -> list:
+    if not value:
+        raise ValueError("should be a non-empty list")
+    return value
+
+
+def _matching(rx: re.Pattern, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not rx.match(value):
+            raise ValueError(what)
+        return value
+
+    return AfterValidator(check)
+
+
+def _version(version: str) -> str:
+    if version != VERSION:
+        raise ValueError(f"unsupported version {version!r} (this xinfang reads {VERSION})")
+    return version
+
+
+def _entity(entity: str) -> str:
+    if entity not in paths.ENTITIES:
+        raise ValueError(f"{entity!r} is not one of {', '.join(paths.ENTITIES)}")
+    return entity
+
+
+Text = Annotated[StrictStr, AfterValidator(_text)]
+Texts = Annotated[list[Text], BeforeValidator(_listed), AfterValidator(_non_empty)]
+Name = Annotated[Text, _matching(NAME_RE, "use letters, digits, - and _ only")]
+
+
+def _known(column: str, info: ValidationInfo) -> None:
+    if column not in (info.context or {}).get("known", ()):
+        raise Problem(f"column {column!r} is not in source.columns or source.optional")
+
+
+def _regex(pattern: str, groups: int = 0) -> None:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression ({exc})") from None
+    if compiled.groups < groups:
+        raise ValueError("the pattern needs a capture group ( )")
+
+
+class _Strict(BaseModel):
+    """Keys are checked first, so a misspelt key reads `unknown key 'x' (expected a, b)`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("should be a mapping of keys to values")  # noqa: TRY004 (pydantic wants ValueError)
+        allowed = [field.alias or name for name, field in cls.model_fields.items()]
+        unknown = [k for k in data if k not in allowed]
         if unknown:
-            raise self.fail(where, f"unknown key {unknown[0]!r} (expected {', '.join(allowed)})")
-        missing = [k for k in required if k not in value]
-        if missing:
-            raise self.fail(where, f"missing key {missing[0]!r}")
-        return value
+            raise ValueError(f"unknown key {unknown[0]!r} (expected {', '.join(allowed)})")
+        return data
 
-    def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, "should be non-empty text")
-        return value
+    def given(self) -> list[str]:
+        """The keys the file gave, as spelt there."""
+        fields = type(self).model_fields
+        return [fields[n].alias or n for n in fields if n in self.model_fields_set]
 
-    def texts(self, value: Any, where: str) -> list[str]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            raise self.fail(where, "should be a non-empty list of texts")
-        return [self.text(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
-    def regex(self, value: Any, where: str, groups: int = 0) -> str:
-        pattern = self.text(value, where)
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise self.fail(where, f"bad regular expression ({exc})") from None
-        if compiled.groups < groups:
-            raise self.fail(where, "the pattern needs a capture group ( )")
-        return pattern
+class FileDoc(_Strict):
+    match: Text
+    tag: Name
 
-    # -- top level
-    def mapping(self, doc: Any) -> SourceMapping:
-        doc = self.obj(doc, "(top)", ("mapping", "version", "description", "files", "source", "outputs"),
-                       ("mapping", "version", "source", "outputs"))
-        name = self.text(doc["mapping"], "mapping")
-        if not NAME_RE.match(name):
-            raise self.fail("mapping", "use letters, digits, - and _ only")
-        if str(doc["version"]) != VERSION:
-            raise self.fail("version", f"unsupported version {doc['version']!r} (this xinfang reads {VERSION})")
-        files = self.files(doc.get("files"))
-        source = self.obj(doc["source"], "source", ("columns", "optional", "rename", "free_text", "dates"), ("columns",))
-        columns = self.texts(source["columns"], "source.columns")
-        optional = self.texts(source["optional"], "source.optional") if "optional" in source else []
-        known = columns + optional
+
+class SourceDoc(_Strict):
+    columns: Texts
+    optional: Texts | None = None
+    rename: dict[Text, Text] | None = None
+    free_text: Texts | None = None
+    dates: dict[str, Texts] | None = None
+
+    @property
+    def known(self) -> list[str]:
+        return self.columns + (self.optional or [])
+
+    @model_validator(mode="after")
+    def _columns(self) -> SourceDoc:
+        known = self.known
         if len({fold(c) for c in known}) != len(known):
-            raise self.fail("source", "a column is listed twice in columns/optional")
-        rename = source.get("rename") or {}
-        if not isinstance(rename, dict):
-            raise self.fail("source.rename", "should map a delivered header to a column name")
-        rename = {self.text(k, "source.rename"): self.text(v, f"source.rename.{k}") for k, v in rename.items()}
-        free_text = set(self.texts(source["free_text"], "source.free_text")) if "free_text" in source else set()
-        for c in free_text:
-            self.known_column(c, known, "source.free_text")
-        dates = self.dates(source.get("dates") or {}, known)
-        ctx = _Spec(self, known, free_text, dates, bool(files))
-        raw_outputs = doc["outputs"]
-        if not isinstance(raw_outputs, list) or not raw_outputs:
-            raise self.fail("outputs", "should be a non-empty list")
-        outputs = [ctx.output(o, i) for i, o in enumerate(raw_outputs)]
-        names = [o.name for o in outputs]
-        if len(set(names)) != len(names):
-            raise self.fail("outputs", "two outputs have the same name")
-        return SourceMapping(self.path, name, files, columns, optional, rename, free_text, dates, outputs)
-
-    def files(self, value: Any) -> list[tuple[str, str]]:
-        if value is None:
-            return []
-        if not isinstance(value, list) or not value:
-            raise self.fail("files", "should be a non-empty list of {match, tag}")
-        out = []
-        for i, item in enumerate(value):
-            item = self.obj(item, f"files[{i}]", ("match", "tag"), ("match", "tag"))
-            tag = self.text(item["tag"], f"files[{i}].tag")
-            if not NAME_RE.match(tag):
-                raise self.fail(f"files[{i}].tag", "use letters, digits, - and _ only")
-            out.append((self.text(item["match"], f"files[{i}].match"), tag))
-        return out
-
-    def dates(self, value: Any, known: list[str]) -> dict[str, list[str]]:
-        if not isinstance(value, dict):
-            raise self.fail("source.dates", "should map a source column to its formats")
-        out = {}
-        for column, formats in value.items():
-            where = f"source.dates.{column}"
-            self.known_column(column, known, where)
-            formats = self.texts(formats, where)
+            raise Problem("a column is listed twice in columns/optional")
+        for column in self.free_text or ():
+            if column not in known:
+                raise Problem(f"column {column!r} is not in source.columns or source.optional", "free_text")
+        for column, formats in (self.dates or {}).items():
+            if column not in known:
+                raise Problem(f"column {column!r} is not in source.columns or source.optional", "dates", column)
             for f in formats:
                 directives = set(DIRECTIVE.findall(f))
                 if not ({"%Y", "%y"} & directives and {"%m", "%b", "%B"} & directives and "%d" in directives):
-                    raise self.fail(where, f"format {f!r} needs a year (%Y or %y), a month (%m) and a day (%d)")
+                    raise Problem(f"format {f!r} needs a year (%Y or %y), a month (%m) and a day (%d)", "dates", column)
                 if {"%Y", "%y"} <= directives:
-                    raise self.fail(where, f"format {f!r} has two years")
-            out[column] = formats
-        return out
-
-    def known_column(self, column: Any, known: list[str], where: str) -> str:
-        column = self.text(column, where)
-        if column not in known:
-            raise self.fail(where, f"column {column!r} is not in source.columns or source.optional")
-        return column
+                    raise Problem(f"format {f!r} has two years", "dates", column)
+        return self
 
 
-class _Spec:
-    """Checks of outputs, values and conditions against the source section."""
+class MappingDoc(_Strict):
+    mapping: Name
+    version: Annotated[Text, AfterValidator(_version)]
+    description: str | None = None
+    files: Annotated[list[FileDoc], AfterValidator(_non_empty)] | None = None
+    source: SourceDoc
+    outputs: Annotated[list[Any], AfterValidator(_non_empty)]  # checked one by one, OutputDoc
 
-    def __init__(self, checker: _Checker, known: list[str], free_text: set[str],
-                 dates: dict[str, list[str]], has_tags: bool) -> None:
-        self.c = checker
-        self.known = known
-        self.free_text = free_text
-        self.dates = dates
-        self.has_tags = has_tags
 
-    def output(self, raw: Any, index: int) -> OutputSpec:
-        where = f"outputs[{index}]"
-        raw = self.c.obj(raw, where, ("name", "entity", "when", "columns", "checks", "description"),
-                         ("name", "entity", "columns"))
-        name = self.c.text(raw["name"], f"{where}.name")
-        if not OUTPUT_RE.match(name):
-            raise self.c.fail(f"{where}.name", "use lower-case letters, digits and _")
-        where = f"outputs.{name}"
-        entity = self.c.text(raw["entity"], f"{where}.entity")
-        if entity not in paths.ENTITIES:
-            raise self.c.fail(f"{where}.entity", f"{entity!r} is not one of {', '.join(paths.ENTITIES)}")
-        if index == 0 and "when" in raw:
-            raise self.c.fail(f"{where}.when", "the first output reads every row and takes no `when`")
-        when = self.condition(raw["when"], f"{where}.when") if "when" in raw else None
-        contract = {c.name: c for c in seeds.input_columns(entity)}
-        columns = raw["columns"]
-        if not isinstance(columns, dict) or not columns:
-            raise self.c.fail(f"{where}.columns", "should map contract columns to values")
-        specs = {}
-        for col, spec in columns.items():
-            if col not in contract:
-                raise self.c.fail(f"{where}.columns", f"{col!r} is not a column of {entity} ({', '.join(contract)})")
-            specs[col] = self.value(spec, f"{where}.columns.{col}", contract[col])
-        lacking = [c for c in contract.values() if c.required and c.default is None and c.name not in specs]
-        if lacking:
-            raise self.c.fail(f"{where}.columns", f"required column {lacking[0].name!r} has no value (give a column, constant or default)")
-        checks = []
-        for i, check in enumerate(raw.get("checks") or []):
-            cw = f"{where}.checks[{i}]"
-            check = self.c.obj(check, cw, ("column", "not_before"), ("column", "not_before"))
-            col = self.c.text(check["column"], f"{cw}.column")
-            if col not in specs or contract[col].value_type != "datetime":
-                raise self.c.fail(f"{cw}.column", f"{col!r} is not a date column of this output")
-            ref = self.c.known_column(check["not_before"], self.known, f"{cw}.not_before")
-            if ref not in self.dates:
-                raise self.c.fail(f"{cw}.not_before", f"declare the formats of {ref!r} in source.dates")
-            checks.append((col, ref))
-        return OutputSpec(name, entity, specs, when, checks)
+class ConditionDoc(_Strict):
+    any_: list[ConditionDoc] | None = Field(None, alias="any")
+    all_: list[ConditionDoc] | None = Field(None, alias="all")
+    not_: ConditionDoc | None = Field(None, alias="not")
+    column: Texts | None = None
+    present: Literal["true", "false"] | None = None
+    in_: Texts | None = Field(None, alias="in")
+    contains: Texts | None = None
+    matches: Text | None = None
 
-    def value(self, spec: Any, where: str, col: seeds.InputColumn) -> dict:
-        if not isinstance(spec, dict):
-            raise self.c.fail(where, "should be {column: ...}, {constant: ...}, {template: ...}, {extract: ...} or {rules: ...}")
-        kinds = [k for k in VALUE_KINDS if k in spec]
+    @field_validator("column")
+    @classmethod
+    def _columns(cls, columns: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        for i, column in enumerate(columns or ()):
+            try:
+                _known(column, info)
+            except Problem as exc:
+                raise Problem(exc.what, i) from None
+        return columns
+
+    @field_validator("matches")
+    @classmethod
+    def _matches(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            _regex(pattern)
+        return pattern
+
+    @model_validator(mode="after")
+    def _one_test(self) -> ConditionDoc:
+        given = self.given()
+        for combinator in ("any", "all", "not"):
+            if combinator in given:
+                others = [k for k in given if k != combinator]
+                if others:
+                    raise Problem(f"unknown key {others[0]!r} (expected {combinator})")
+                parts = getattr(self, f"{combinator}_")
+                if combinator != "not" and not parts:
+                    raise Problem("should be a non-empty list of conditions", combinator)
+                return self
+        if "column" not in given:
+            raise Problem("missing key 'column'")
+        tests = [k for k in CONDITION_TESTS if k in given]
+        if len(tests) != 1:
+            raise Problem(f"give exactly one test: {', '.join(CONDITION_TESTS)}")
+        return self
+
+
+class RuleDoc(_Strict):
+    when: ConditionDoc
+    value: Text
+
+
+VALUE_EXTRAS = {
+    "column": ("prefix", "values", "otherwise", "default"),
+    "template": ("values", "otherwise", "default"),
+    "extract": ("pattern", "prefix", "values", "otherwise", "default"),
+    "constant": (),
+    "rules": ("otherwise", "default"),
+}
+
+
+class ValueDoc(_Strict):
+    column: Text | None = None
+    constant: Text | None = None
+    template: Text | None = None
+    extract: Text | None = None
+    rules: Annotated[list[RuleDoc], AfterValidator(_non_empty)] | None = None
+    pattern: Text | None = None
+    prefix: Text | None = None
+    values: dict[Text, Text] | None = None
+    otherwise: Text | None = None
+    default: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"should be {', '.join('{' + k + ': ...}' for k in VALUE_KINDS)}")  # noqa: TRY004
+        kinds = [k for k in VALUE_KINDS if k in data]
         if len(kinds) != 1:
-            raise self.c.fail(where, f"give exactly one of {', '.join(VALUE_KINDS)}")
-        kind = kinds[0]
-        extra = {"column": ("prefix", "values", "otherwise", "default"),
-                 "template": ("values", "otherwise", "default"),
-                 "extract": ("pattern", "prefix", "values", "otherwise", "default"), "constant": (),
-                 "rules": ("otherwise", "default")}[kind]
-        self.c.obj(spec, where, (kind, *extra), ("pattern",) if kind == "extract" else ())
-        if col.value_type == "datetime" and (kind != "column" or len(spec) > 1):
-            raise self.c.fail(where, "a date column takes {column: NAME} (formats go in source.dates)")
-        if col.value_type == "identity" and kind not in ("column", "template"):
-            raise self.c.fail(where, "an identity takes {column: ...} or {template: ...}: a constant or rule would make everyone one person")
-        if kind == "column":
-            self.readable(spec["column"], f"{where}.column")
-        elif kind == "constant":
-            self.c.text(spec["constant"], f"{where}.constant")
-        elif kind == "template":
-            text = self.c.text(spec["template"], f"{where}.template")
-            fields = TEMPLATE_FIELD.findall(text)
+            raise ValueError(f"give exactly one of {', '.join(VALUE_KINDS)}")
+        allowed = (kinds[0], *VALUE_EXTRAS[kinds[0]])
+        unknown = [k for k in data if k not in allowed]
+        if unknown:
+            raise ValueError(f"unknown key {unknown[0]!r} (expected {', '.join(allowed)})")
+        if kinds[0] == "extract" and "pattern" not in data:
+            raise ValueError("missing key 'pattern'")
+        return data
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in VALUE_KINDS if getattr(self, k) is not None)
+
+    @model_validator(mode="after")
+    def _sources(self, info: ValidationInfo) -> ValueDoc:
+        context = info.context or {}
+        for key in ("column", "extract"):
+            column = getattr(self, key)
+            if column is not None:
+                self._readable(column, info, key)
+        if self.template is not None:
+            fields = TEMPLATE_FIELD.findall(self.template)
             if not fields:
-                raise self.c.fail(f"{where}.template", "names no column in braces (use constant)")
+                raise Problem("names no column in braces (use constant)", "template")
             for name in fields:
                 if name == "$tag":
-                    if not self.has_tags:
-                        raise self.c.fail(f"{where}.template", "{$tag} needs a files: list with tags")
+                    if not context.get("has_tags"):
+                        raise Problem("{$tag} needs a files: list with tags", "template")
                 else:
-                    self.readable(name, f"{where}.template")
-        elif kind == "extract":
-            self.readable(spec["extract"], f"{where}.extract")
-            self.c.regex(spec["pattern"], f"{where}.pattern", groups=1)
+                    self._readable(name, info, "template")
+        if self.pattern is not None:
+            try:
+                _regex(self.pattern, groups=1)
+            except ValueError as exc:
+                raise Problem(str(exc), "pattern") from None
+        if self.values is not None and not self.values:
+            raise Problem("should map source texts to codes", "values")
+        if self.otherwise is not None and self.values is None and self.kind != "rules":
+            raise Problem("only with values: or rules:", "otherwise")
+        if self.prefix is not None and self.values is not None:
+            raise Problem("a prefix goes on an id, not on mapped values", "prefix")
+        return self
+
+    @staticmethod
+    def _readable(column: str, info: ValidationInfo, key: str) -> None:
+        try:
+            _known(column, info)
+        except Problem as exc:
+            raise Problem(exc.what, key) from None
+        if column in (info.context or {}).get("free_text", ()):
+            raise Problem(f"{column!r} is free text: it may only be read by a condition, never stored", key)
+
+    def produced(self) -> list[str]:
+        """The codes this value can give without reading the data."""
+        codes = [self.constant, self.otherwise, self.default, *(self.values or {}).values()]
+        codes += [r.value for r in self.rules or ()]
+        return [c for c in codes if c is not None]
+
+
+class CheckDoc(_Strict):
+    column: Text
+    not_before: Text
+
+
+class OutputDoc(_Strict):
+    name: Annotated[Text, _matching(OUTPUT_RE, "use lower-case letters, digits and _")]
+    entity: Annotated[Text, AfterValidator(_entity)]
+    when: ConditionDoc | None = None
+    columns: dict[str, ValueDoc]
+    checks: list[CheckDoc] | None = None
+    description: str | None = None
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _some_columns(cls, columns: Any) -> Any:
+        if not isinstance(columns, dict) or not columns:
+            raise ValueError("should map contract columns to values")
+        return columns
+
+    @model_validator(mode="after")
+    def _against_the_contract(self, info: ValidationInfo) -> OutputDoc:
+        contract = {c.name: c for c in seeds.input_columns(self.entity)}
+        for name, spec in self.columns.items():
+            if name not in contract:
+                raise Problem(f"{name!r} is not a column of {self.entity} ({', '.join(contract)})", "columns")
+            _fits(spec, contract[name])
+        lacking = [c for c in contract.values() if c.required and c.default is None and c.name not in self.columns]
+        if lacking:
+            raise Problem(f"required column {lacking[0].name!r} has no value (give a column, constant or default)", "columns")
+        dates = (info.context or {}).get("dates", {})
+        for i, check in enumerate(self.checks or ()):
+            if check.column not in self.columns or contract[check.column].value_type != "datetime":
+                raise Problem(f"{check.column!r} is not a date column of this output", "checks", i, "column")
+            try:
+                _known(check.not_before, info)
+            except Problem as exc:
+                raise Problem(exc.what, "checks", i, "not_before") from None
+            if check.not_before not in dates:
+                raise Problem(f"declare the formats of {check.not_before!r} in source.dates", "checks", i, "not_before")
+        return self
+
+    def spec(self) -> OutputSpec:
+        columns = {name: v.model_dump(by_alias=True, exclude_none=True) for name, v in self.columns.items()}
+        when = self.when.model_dump(by_alias=True, exclude_none=True) if self.when else None
+        checks = [(c.column, c.not_before) for c in self.checks or ()]
+        return OutputSpec(self.name, self.entity, columns, when, checks)
+
+
+def _fits(spec: ValueDoc, col: seeds.InputColumn) -> None:
+    """A value spec against the contract column it fills."""
+    where = ("columns", col.name)
+    if col.value_type == "datetime" and (spec.kind != "column" or len(spec.model_fields_set) > 1):
+        raise Problem("a date column takes {column: NAME} (formats go in source.dates)", *where)
+    if col.value_type == "identity" and spec.kind not in ("column", "template"):
+        raise Problem("an identity takes {column: ...} or {template: ...}: a constant or rule would make everyone one person", *where)
+    if col.vocabulary and col.value_type == "vocabulary":
+        vocabulary = seeds.vocabulary(col.vocabulary)
+        for code in spec.produced():
+            if vocabulary.get(fold(code)) is None:
+                codes = ", ".join(sorted(set(vocabulary.values())))
+                raise Problem(f"{code!r} is not in vocabulary {col.vocabulary} ({codes})", *where)
+
+
+# ---------------------------------------------------------------- one line per problem
+def _validated(path: Path, doc: Any, model: type[_Strict], at: tuple, value: Any = None,
+               context: dict | None = None) -> Any:
+    try:
+        return model.model_validate(doc if value is None else value, context=context)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        loc, what = tuple(error["loc"]), error["msg"]
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, Problem):
+            loc, what = loc + cause.at, cause.what
+        elif isinstance(cause, ValueError):
+            what = str(cause)
+        elif error["type"] == "literal_error":
+            what = what.removeprefix("Input ")
+        elif error["type"] == "missing":
+            loc, what = loc[:-1], f"missing key {loc[-1]!r}"
+        elif error["type"] in ("string_type", "string_too_short"):
+            what = "should be non-empty text"
+        elif error["type"] == "list_type":
+            what = "should be a non-empty list"
+        elif error["type"] in ("dict_type", "model_type", "model_attributes_type"):
+            what = "should be a mapping of keys to values"
+        raise _fail(path, doc, at + loc, what) from None
+
+
+def _fail(path: Path, doc: Any, loc: tuple, what: str) -> MappingError:
+    return MappingError(f"映射文件 {path.name} 有误 (bad mapping) {_where(loc, doc)}: {' '.join(what.split())}")
+
+
+def _where(loc: tuple, doc: Any) -> str:
+    """`outputs.cases.columns.channel`, `source.columns[0]`: where in the file, as written."""
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            name = _output_name(doc, part) if loc[:i] == ("outputs",) and loc[i + 1:i + 2] != ("name",) else None
+            out = f"outputs.{name}" if name and len(loc) > i + 1 else f"{out}[{part}]"
         else:
-            rules = spec["rules"]
-            if not isinstance(rules, list) or not rules:
-                raise self.c.fail(f"{where}.rules", "should be a non-empty list of {when, value}")
-            for i, rule in enumerate(rules):
-                rule = self.c.obj(rule, f"{where}.rules[{i}]", ("when", "value"), ("when", "value"))
-                self.condition(rule["when"], f"{where}.rules[{i}].when")
-                self.c.text(rule["value"], f"{where}.rules[{i}].value")
-        if "values" in spec:
-            values = spec["values"]
-            if not isinstance(values, dict) or not values:
-                raise self.c.fail(f"{where}.values", "should map source texts to codes")
-            for k, v in values.items():
-                self.c.text(k, f"{where}.values")
-                self.c.text(v, f"{where}.values.{k}")
-        elif "otherwise" in spec and kind != "rules":
-            raise self.c.fail(f"{where}.otherwise", "only with values: or rules:")
-        if "prefix" in spec:
-            self.c.text(spec["prefix"], f"{where}.prefix")
-            if "values" in spec:
-                raise self.c.fail(f"{where}.prefix", "a prefix goes on an id, not on mapped values")
-        for key in ("otherwise", "default"):
-            if key in spec:
-                self.c.text(spec[key], f"{where}.{key}")
-        if col.vocabulary and col.value_type == "vocabulary":
-            vocab = set(seeds.vocabulary(col.vocabulary).values())
-            produced = [spec.get(k) for k in ("constant", "otherwise", "default")]
-            produced += list((spec.get("values") or {}).values())
-            produced += [r["value"] for r in spec.get("rules") or []]
-            for code in produced:
-                if code is not None and seeds.vocabulary(col.vocabulary).get(seeds.fold(code)) is None:
-                    raise self.c.fail(where, f"{code!r} is not in vocabulary {col.vocabulary} ({', '.join(sorted(vocab))})")
-        return spec
+            out = f"{out}.{part}" if out else str(part)
+    return out or "(top)"
 
-    def readable(self, column: Any, where: str) -> str:
-        column = self.c.known_column(column, self.known, where)
-        if column in self.free_text:
-            raise self.c.fail(where, f"{column!r} is free text: it may only be read by a condition, never stored")
-        return column
 
-    def condition(self, cond: Any, where: str) -> dict:
-        if not isinstance(cond, dict):
-            raise self.c.fail(where, "should be a condition")
-        for combinator in ("any", "all"):
-            if combinator in cond:
-                self.c.obj(cond, where, (combinator,))
-                parts = cond[combinator]
-                if not isinstance(parts, list) or not parts:
-                    raise self.c.fail(f"{where}.{combinator}", "should be a non-empty list of conditions")
-                for i, part in enumerate(parts):
-                    self.condition(part, f"{where}.{combinator}[{i}]")
-                return cond
-        if "not" in cond:
-            self.c.obj(cond, where, ("not",))
-            self.condition(cond["not"], f"{where}.not")
-            return cond
-        self.c.obj(cond, where, ("column", *CONDITION_TESTS), ("column",))
-        for column in self.c.texts(cond["column"], f"{where}.column"):
-            self.c.known_column(column, self.known, f"{where}.column")
-        tests = [t for t in CONDITION_TESTS if t in cond]
-        if len(tests) != 1:
-            raise self.c.fail(where, f"give exactly one test: {', '.join(CONDITION_TESTS)}")
-        test = tests[0]
-        if test == "present" and cond["present"] not in ("true", "false"):
-            raise self.c.fail(f"{where}.present", "should be true or false")
-        if test in ("in", "contains"):
-            self.c.texts(cond[test], f"{where}.{test}")
-        if test == "matches":
-            self.c.regex(cond["matches"], f"{where}.matches")
-        return cond
+def _output_name(doc: Any, index: int) -> str | None:
+    try:
+        name = doc["outputs"][index]["name"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return name if isinstance(name, str) and OUTPUT_RE.match(name) else None
 
 
 # ---------------------------------------------------------------- the mapping at work
@@ -530,10 +668,6 @@ def _blank(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _fold_expr(expr: pl.Expr) -> pl.Expr:
-    return expr.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
-
-
 class _Exprs:
     """Polars expressions for checked value and condition specs, over source-named columns."""
 
@@ -561,7 +695,7 @@ class _Exprs:
         if "values" in spec:
             table = {fold(k): v for k, v in spec["values"].items()}
             fallback = pl.lit(spec["otherwise"], dtype=pl.String) if "otherwise" in spec else expr
-            mapped = _fold_expr(expr).replace_strict(table, default=fallback, return_dtype=pl.String)
+            mapped = fold_expr(expr).replace_strict(table, default=fallback, return_dtype=pl.String)
             expr = pl.when(expr.is_null()).then(None).otherwise(mapped)
         if "default" in spec:
             expr = expr.fill_null(pl.lit(spec["default"]))
@@ -594,7 +728,7 @@ class _Exprs:
             return present if cond["present"] == "true" else ~present
         if "in" in cond:
             wanted = [fold(v) for v in ([cond["in"]] if isinstance(cond["in"], str) else cond["in"])]
-            tests = [_fold_expr(t).is_in(wanted) for t in texts]
+            tests = [fold_expr(t).is_in(wanted) for t in texts]
         elif "contains" in cond:
             words = [cond["contains"]] if isinstance(cond["contains"], str) else cond["contains"]
             tests = [t.str.contains_any(words, ascii_case_insensitive=True) for t in texts]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,9 @@ import polars as pl
 from pipelines import seeds
 from pipelines.errors import XinfangError
 from pipelines.ingest.read import Chunk
+from pipelines.text import fold, fold_expr
 
+# Every quarantine reason (CONTRACT §2.4); _quarantine_frame refuses any other.
 REASONS = (
     "missing_required",
     "bad_date",
@@ -47,10 +48,6 @@ class HeaderError(XinfangError):
     """The header does not fit the entity: the file is refused whole."""
 
 
-def _fold_header(name: str) -> str:
-    return unicodedata.normalize("NFKC", str(name)).strip().lstrip("\ufeff").strip().lower()
-
-
 @dataclass
 class Layout:
     """How a delivered header maps onto the contract columns of one entity."""
@@ -71,14 +68,14 @@ def map_header(entity: str, header: list[str], aliases: dict[str, str] | None = 
     columns = seeds.input_columns(entity)
     lookup: dict[str, str] = {}
     for col in columns:
-        lookup[_fold_header(col.name)] = col.name
-        lookup[_fold_header(col.label_zh)] = col.name
+        lookup[fold(col.name)] = col.name
+        lookup[fold(col.label_zh)] = col.name
     for alias, target in (aliases or {}).items():
-        lookup[_fold_header(alias)] = target
+        lookup[fold(alias)] = target
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for i, cell in enumerate(header):
-        target = lookup.get(_fold_header(cell or ""))
+        target = lookup.get(fold(cell or ""))
         if target is None:
             ignored.append(str(cell))
         elif target in positions:
@@ -134,7 +131,7 @@ def _parse_positive_int(raw: pl.Expr) -> pl.Expr:
 
 
 def _vocab(raw: pl.Expr, name: str) -> pl.Expr:
-    return raw.str.to_lowercase().replace_strict(seeds.vocabulary(name), default=None)
+    return fold_expr(raw).replace_strict(seeds.vocabulary(name), default=None)
 
 
 @dataclass
@@ -276,6 +273,9 @@ def _quarantine_frame(layout: Layout, rows: pl.DataFrame, names: list[str]) -> p
     if rows.height == 0:
         return empty_bad()
     parts = rows.get_column("_error").str.split_exact("|", 1)
+    unknown = set(parts.struct.field("field_0").unique().to_list()) - set(REASONS)
+    if unknown:  # a rule above gave a reason the contract does not know: a bug, never data
+        raise ValueError(f"quarantine reason not in REASONS: {', '.join(sorted(unknown))}")
     originals = [_original_json(layout, list(r)) for r in rows.select(names).iter_rows()]
     return pl.DataFrame(
         {

@@ -61,7 +61,6 @@ from scipy.stats import binom, chi2, norm, poisson
 WITHIN, ABOVE_95, ABOVE_998, BELOW_95, BELOW_998 = (
     "within", "above_95", "above_998", "below_95", "below_998",
 )
-FUNNEL_POSITIONS = (WITHIN, ABOVE_95, ABOVE_998, BELOW_95, BELOW_998)
 KINDS = ("proportion", "rate")
 ALERT, ALARM = 0.95, 0.998
 
