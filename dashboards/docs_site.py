@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, redirect, send_from_directory
 
 from pipelines import dbt_docs, warehouse
-from pipelines.errors import XinfangError
+from pipelines.errors import NothingPublished, XinfangError
 
 PREFIX = "/docs/"
 CONTENT_SECURITY_POLICY = (
@@ -35,7 +35,7 @@ def serve_file(filename: str = "index.html") -> Response:
         except XinfangError as exc:
             return _plain(str(exc), 503)
         if build_id is None:
-            return _plain(f"{warehouse.NO_BUILD_MESSAGE} (nothing is published yet)", 404)
+            return _plain(NothingPublished.MESSAGE, 404)
         try:
             folder = dbt_docs.site(build_id)
             break

@@ -100,13 +100,13 @@ def _dbt_args(command: list[str], work: Path, dbt_vars: dict[str, str]) -> list[
 def _invoke(args: list[str], db_path: Path, manifest: Any = None) -> Any:
     from dbt.cli.main import dbtRunner
 
-    from pipelines import build
+    from pipelines.build import dbt_runner
 
-    with build._build_db_env(db_path):
+    with dbt_runner.build_db_env(db_path):
         try:
             result = dbtRunner(manifest=manifest).invoke(args)
         finally:
-            build.release_dbt_connections()
+            dbt_runner.release_dbt_connections()
     if not result.success:
         reason = result.exception or "dbt did not succeed"
         raise XinfangError(f"数据字典生成失败 (dbt docs generate failed: {reason})")

@@ -30,7 +30,7 @@ import polars as pl
 from pipelines import paths, writers
 from pipelines.errors import UsageError, XinfangError
 from pipelines.seeds import labels
-from pipelines.warehouse import NO_BUILD_MESSAGE, attached_build_id, connect
+from pipelines.warehouse import attached_build_id, connect
 
 WORKBOOK_STEM = "assessment"
 COUNTY_LABEL = "全县"
@@ -492,26 +492,19 @@ def _notes(con: duckdb.DuckDBPyConnection, year: int, as_of: date, build_id: str
 
 def read_workbook_data(year: int) -> WorkbookData:
     """Every sheet of the workbook for `year`, from the published warehouse."""
-    try:
-        with connect(require_build=True) as con:
-            build_id = attached_build_id(con) or ""
-            years = _available_years(con)
-            if year not in years:
-                span = f"{years[0]}–{years[-1]}" if years else "无"
-                raise UsageError(f"年度 {year} 不在数据范围内（{span}）(year outside the data)")
-            as_of = con.sql("select max(as_of) from meta.build_info").fetchall()[0][0]
-            frames: dict[str, pl.DataFrame] = {}
-            for sheet in SHEETS:
-                if sheet.query is None:
-                    frames[sheet.name] = _notes(con, year, as_of, build_id)
-                else:
-                    frames[sheet.name] = _display(con.sql(sheet.query(year)).pl(), sheet.columns)
-    except UsageError:
-        raise
-    except XinfangError as exc:
-        if str(exc) == NO_BUILD_MESSAGE:
-            raise UsageError(NO_BUILD_MESSAGE) from None
-        raise
+    with connect(require_build=True) as con:
+        build_id = attached_build_id(con) or ""
+        years = _available_years(con)
+        if year not in years:
+            span = f"{years[0]}–{years[-1]}" if years else "无"
+            raise UsageError(f"年度 {year} 不在数据范围内（{span}）(year outside the data)")
+        as_of = con.sql("select max(as_of) from meta.build_info").fetchall()[0][0]
+        frames: dict[str, pl.DataFrame] = {}
+        for sheet in SHEETS:
+            if sheet.query is None:
+                frames[sheet.name] = _notes(con, year, as_of, build_id)
+            else:
+                frames[sheet.name] = _display(con.sql(sheet.query(year)).pl(), sheet.columns)
     return WorkbookData(year, as_of, build_id, frames)
 
 

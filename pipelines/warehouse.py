@@ -34,9 +34,6 @@ ALIAS = "xinfang"
 """Catalog name of the attached build: dbt-duckdb names the database after the file's stem and
 the build's views refer to it, so the attachment must keep that name."""
 
-# export.py still compares with this; NothingPublished is a UsageError, which export re-raises
-# first, so the comparison and this alias can go once the branches are merged
-NO_BUILD_MESSAGE = NothingPublished.MESSAGE
 FORMATS = ("table", "csv", "json")
 TABLE_ROW_LIMIT = 1000
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}

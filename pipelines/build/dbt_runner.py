@@ -22,7 +22,7 @@ from pipelines.build.raw import create_empty_raw
 
 
 @contextmanager
-def _build_db_env(db_path: Path) -> Iterator[None]:
+def build_db_env(db_path: Path) -> Iterator[None]:
     """profiles.yml reads the database path from XINFANG_BUILD_DB; set it for one invocation."""
     saved = {k: os.environ.get(k) for k in ("XINFANG_BUILD_DB", "DO_NOT_TRACK")}
     os.environ["XINFANG_BUILD_DB"] = str(db_path.resolve())
@@ -84,7 +84,7 @@ def run_dbt(
     ]
     if dbt_vars is not None:
         full_args += ["--vars", json.dumps(dbt_vars)]
-    with _build_db_env(db_path):
+    with build_db_env(db_path):
         try:
             return dbtRunner(callbacks=[callback]).invoke(full_args)
         finally:
