@@ -25,8 +25,11 @@ run: setup
 test: setup
 	$(BIN)/pytest -q
 
+# ruff over the Python; sqlfluff (.sqlfluff: dialect duckdb, jinja templater with dbt's
+# builtins, no database needed) over the dbt models.
 lint: setup
 	$(BIN)/ruff check pipelines dashboards tests
+	$(BIN)/sqlfluff lint models --disable-progress-bar --nocolor
 
 # After a dependency change in pyproject.toml: install it, then pin every installed package
 # (except the project itself) so every machine gets the same versions.

@@ -6,29 +6,15 @@
 -- denominator, value, target, limit and z.
 with
 
-villages as (
+screened as (
 
-    select 'village' as unit_type, * from {{ ref('int_village_indicators_screened') }}
-
-),
-
-cadres as (
-
-    select 'cadre' as unit_type, * from {{ ref('int_cadre_indicators_screened') }}
+    {{ screened_indicators() }}
 
 ),
 
 parameters as (
 
     select * from {{ ref('int_ranking_parameters_pivoted') }}
-
-),
-
-screened as (
-
-    select * from villages
-    union all
-    select * from cadres
 
 ),
 

@@ -17,21 +17,14 @@ eligibility as (
 parameters as (
 
     select
-        max(case when parameter = 'min_eb_weight' then value end) as min_eb_weight,
-        max(case when parameter = 'min_cadre_items' then cast(value as integer) end)
-            as min_cadre_items,
-        max(case when parameter = 'accountability_periods' then cast(value as integer) end)
-            as accountability_periods,
-        max(case when parameter = 'under_registration_level' then value end)
-            as under_registration_level,
-        max(
-            case
-                when parameter = 'under_registration_min_above_items'
-                    then cast(value as integer)
-            end
-        ) as under_registration_min_above_items,
-        max(case when parameter = 'under_registration_local_ratio' then value end)
-            as under_registration_local_ratio
+        {{ pivot_seed('parameter', [
+            {'key': 'min_eb_weight'},
+            {'key': 'min_cadre_items', 'type': 'integer'},
+            {'key': 'accountability_periods', 'type': 'integer'},
+            {'key': 'under_registration_level'},
+            {'key': 'under_registration_min_above_items', 'type': 'integer'},
+            {'key': 'under_registration_local_ratio'},
+        ]) }}
 
     from ranking_parameters
 
@@ -40,17 +33,17 @@ parameters as (
 rules as (
 
     select
-        max(case when rule = 'min_items' then cast(value as integer) end)
-            as candidate_min_items,
-        max(case when rule = 'min_p_top_decile' then value end) as candidate_min_p_top_decile,
-        max(case when rule = 'max_candidates' then cast(value as integer) end)
-            as candidate_max_count,
-        max(case when rule = 'require_registered' then value = 1 end)
-            as is_candidate_registration_required,
-        max(case when rule = 'max_indicators_beyond_95' then cast(value as integer) end)
-            as candidate_max_indicators_beyond_95,
-        max(case when rule = 'exclude_accountability_flagged' then value = 1 end)
-            as is_candidate_flag_excluding
+        {{ pivot_seed('rule', [
+            {'key': 'min_items', 'type': 'integer', 'name': 'candidate_min_items'},
+            {'key': 'min_p_top_decile', 'name': 'candidate_min_p_top_decile'},
+            {'key': 'max_candidates', 'type': 'integer', 'name': 'candidate_max_count'},
+            {'key': 'require_registered', 'type': 'flag',
+                'name': 'is_candidate_registration_required'},
+            {'key': 'max_indicators_beyond_95', 'type': 'integer',
+                'name': 'candidate_max_indicators_beyond_95'},
+            {'key': 'exclude_accountability_flagged', 'type': 'flag',
+                'name': 'is_candidate_flag_excluding'},
+        ]) }}
 
     from eligibility
 
@@ -58,7 +51,8 @@ rules as (
 
 final as (
 
-    select * from parameters cross join rules
+    select * from parameters
+    cross join rules
 
 )
 
