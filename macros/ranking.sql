@@ -30,12 +30,14 @@
 
 {#
     Columns pivoted from the long screened rows (int_<unit>_indicators_screened, grouped by
-    unit and year): one per (indicator, screened column, name) triple, each ending with a
-    comma.
+    unit and year): `columns` maps each indicator to {screened column: output name}. Each
+    column ends with a comma.
 #}
-{% macro screened_columns(triples) -%}
-    {%- for indicator, column, name in triples %}
+{% macro screened_columns(columns) -%}
+    {%- for indicator, wanted in columns.items() %}
+        {%- for column, name in wanted.items() %}
         {{ pivot_column('indicator', indicator, column, name) }},
+        {%- endfor %}
     {%- endfor %}
 {%- endmacro %}
 
@@ -44,15 +46,15 @@
     <indicator>_eb (EB estimate), <indicator>_z and <indicator>_funnel (funnel position).
 #}
 {% macro ranking_columns(unit_type) -%}
-    {%- set triples = [] -%}
+    {%- set columns = {} -%}
     {%- for indicator in ranking_indicators(unit_type) -%}
-        {%- do triples.extend([
-            (indicator, 'eb_estimate', indicator ~ '_eb'),
-            (indicator, 'z', indicator ~ '_z'),
-            (indicator, 'funnel_position', indicator ~ '_funnel'),
-        ]) -%}
+        {%- do columns.update({indicator: {
+            'eb_estimate': indicator ~ '_eb',
+            'z': indicator ~ '_z',
+            'funnel_position': indicator ~ '_funnel',
+        }}) -%}
     {%- endfor -%}
-    {{ screened_columns(triples) }}
+    {{ screened_columns(columns) }}
 {%- endmacro %}
 
 {#

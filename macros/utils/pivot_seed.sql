@@ -11,13 +11,12 @@
     A seed kept row-wise (one row per parameter, rule or standard) as one row of typed
     columns: the select list of `select {{ pivot_seed(...) }} from <seed>`.
 
-    `columns` is a list of {key, type, name}: the seed row whose `key_column` is `key`
-    becomes column `name` (default: the key). type `integer` casts the value, `flag` reads
-    1 as true (and anything else as false), `double` (the default) keeps the number.
+    `columns` maps each wanted key (a value of `key_column`) to its type, in column order:
+    `integer` casts the value, `flag` reads 1 as true (anything else as false), `double`
+    keeps the number. A column is named `prefix` + key, or as `names` says.
 #}
-{% macro pivot_seed(key_column, columns, value_column='value') -%}
-    {%- for column in columns %}
-        {%- set type = column.get('type', 'double') -%}
+{% macro pivot_seed(key_column, columns, value_column='value', prefix='', names={}) -%}
+    {%- for key, type in columns.items() %}
         {%- if type == 'integer' -%}
             {%- set value = 'cast(' ~ value_column ~ ' as integer)' -%}
         {%- elif type == 'flag' -%}
@@ -27,7 +26,7 @@
         {%- else -%}
             {{ exceptions.raise_compiler_error("pivot_seed: unknown type " ~ type) }}
         {%- endif %}
-        {{ pivot_column(key_column, column.key, value, column.get('name', column.key)) }}
+        {{ pivot_column(key_column, key, value, names.get(key, prefix ~ key)) }}
         {{- "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

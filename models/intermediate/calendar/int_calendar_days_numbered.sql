@@ -19,11 +19,12 @@ bounds as (
 
 spine as (
 
-    select cast(unnest(generate_series(
-        cast(first_calendar_day as timestamp),
-        cast(last_calendar_day as timestamp),
-        interval 1 day
-    )) as date) as calendar_date
+    select
+        cast(unnest(generate_series(
+            cast(first_calendar_day as timestamp),
+            cast(last_calendar_day as timestamp),
+            interval 1 day
+        )) as date) as calendar_date
 
     from bounds
 

@@ -10,16 +10,12 @@ parameters as (
 final as (
 
     select
-        {{ pivot_seed('parameter', [
-            {'key': 'repeat_window_days', 'type': 'integer'},
-            {'key': 'group_threshold', 'type': 'integer'},
-            {'key': 'first_closure_days', 'type': 'integer'},
-            {'key': 'accept_days', 'type': 'integer'},
-            {'key': 'handle_days', 'type': 'integer'},
-            {'key': 'max_extension_days', 'type': 'integer'},
-            {'key': 'feedback_working_days', 'type': 'integer'},
-            {'key': 'basically_satisfied_weight', 'type': 'double'},
-        ]) }},
+        {{ pivot_seed('parameter', {
+            'repeat_window_days': 'integer', 'group_threshold': 'integer',
+            'first_closure_days': 'integer', 'accept_days': 'integer', 'handle_days': 'integer',
+            'max_extension_days': 'integer', 'feedback_working_days': 'integer',
+            'basically_satisfied_weight': 'double',
+        }) }},
         {{ as_of_date() }} as as_of
 
     from parameters

@@ -85,9 +85,10 @@ final as (
     from per_subject
     cross join parameters
     left join follow_ups
-        on per_subject.cadre_id = follow_ups.cadre_id
-        and per_subject.year = follow_ups.year
-        and per_subject.subject_code = follow_ups.subject_code
+        on
+            per_subject.cadre_id = follow_ups.cadre_id
+            and per_subject.year = follow_ups.year
+            and per_subject.subject_code = follow_ups.subject_code
 
 )
 

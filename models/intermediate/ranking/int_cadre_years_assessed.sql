@@ -2,7 +2,8 @@
 -- columns of CONTRACT §5 pivoted from the screened indicators (case-mix adjusted EB
 -- estimate, funnel z and position of each ranked indicator of seed ranking_indicators),
 -- its ranks, and the decisions with their evidence:
---   * accountability flags: how many of its indicators are flagged (int_accountability_flags_listed);
+--   * accountability flags: how many of its indicators are flagged
+--     (int_accountability_flags_listed);
 --   * advanced-individual candidate (和谐信访十件新事 先进个人): eligible by the seed
 --     candidate_eligibility (ranked; at least `min_items` items; registered if required; at
 --     most `max_indicators_beyond_95` indicators beyond the 95% limit on the unfavourable

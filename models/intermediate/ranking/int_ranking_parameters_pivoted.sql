@@ -17,14 +17,12 @@ eligibility as (
 parameters as (
 
     select
-        {{ pivot_seed('parameter', [
-            {'key': 'min_eb_weight'},
-            {'key': 'min_cadre_items', 'type': 'integer'},
-            {'key': 'accountability_periods', 'type': 'integer'},
-            {'key': 'under_registration_level'},
-            {'key': 'under_registration_min_above_items', 'type': 'integer'},
-            {'key': 'under_registration_local_ratio'},
-        ]) }}
+        {{ pivot_seed('parameter', {
+            'min_eb_weight': 'double', 'min_cadre_items': 'integer',
+            'accountability_periods': 'integer', 'under_registration_level': 'double',
+            'under_registration_min_above_items': 'integer',
+            'under_registration_local_ratio': 'double',
+        }) }}
 
     from ranking_parameters
 
@@ -33,17 +31,15 @@ parameters as (
 rules as (
 
     select
-        {{ pivot_seed('rule', [
-            {'key': 'min_items', 'type': 'integer', 'name': 'candidate_min_items'},
-            {'key': 'min_p_top_decile', 'name': 'candidate_min_p_top_decile'},
-            {'key': 'max_candidates', 'type': 'integer', 'name': 'candidate_max_count'},
-            {'key': 'require_registered', 'type': 'flag',
-                'name': 'is_candidate_registration_required'},
-            {'key': 'max_indicators_beyond_95', 'type': 'integer',
-                'name': 'candidate_max_indicators_beyond_95'},
-            {'key': 'exclude_accountability_flagged', 'type': 'flag',
-                'name': 'is_candidate_flag_excluding'},
-        ]) }}
+        {{ pivot_seed('rule', {
+            'min_items': 'integer', 'min_p_top_decile': 'double', 'max_candidates': 'integer',
+            'require_registered': 'flag', 'max_indicators_beyond_95': 'integer',
+            'exclude_accountability_flagged': 'flag',
+        }, prefix='candidate_', names={
+            'max_candidates': 'candidate_max_count',
+            'require_registered': 'is_candidate_registration_required',
+            'exclude_accountability_flagged': 'is_candidate_flag_excluding',
+        }) }}
 
     from eligibility
 

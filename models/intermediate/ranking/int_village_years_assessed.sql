@@ -7,7 +7,8 @@
 --     `under_registration_local_ratio` × the county's;
 --   * model village (和谐信访示范村居): meets the standard (definition 17) and carries no
 --     under-registration signal;
---   * accountability flags: how many of its indicators are flagged (int_accountability_flags_listed).
+--   * accountability flags: how many of its indicators are flagged
+--     (int_accountability_flags_listed).
 with
 
 for_ranking as (
@@ -45,20 +46,22 @@ pivoted as (
 
     select
         {{- ranking_columns('village') }}
-        {{- screened_columns([
-            ('petitions_per_1k', 'eb_weight', 'petitions_per_1k_eb_weight'),
-            ('local_petitions_per_1k', 'eb_estimate', 'local_petitions_per_1k_eb'),
-            ('local_petitions_per_1k', 'pooled_value', 'county_local_petitions_per_1k'),
-            ('above_county_petitions_per_1k', 'raw_value', 'above_county_petitions_per_1k'),
-            ('above_county_petitions_per_1k', 'eb_estimate', 'above_county_petitions_per_1k_eb'),
-            ('above_county_petitions_per_1k', 'z', 'above_county_petitions_per_1k_z'),
-            ('above_county_petitions_per_1k', 'funnel_position',
-                'above_county_petitions_per_1k_funnel'),
-            ('above_county_petitions_per_1k', 'pooled_value',
-                'county_above_county_petitions_per_1k'),
-            ('above_county_petitions_per_1k', 'limit_95_high', 'above_county_limit_95_high'),
-            ('above_county_petitions_per_1k', 'limit_998_high', 'above_county_limit_998_high'),
-        ]) }}
+        {{- screened_columns({
+            'petitions_per_1k': {'eb_weight': 'petitions_per_1k_eb_weight'},
+            'local_petitions_per_1k': {
+                'eb_estimate': 'local_petitions_per_1k_eb',
+                'pooled_value': 'county_local_petitions_per_1k',
+            },
+            'above_county_petitions_per_1k': {
+                'raw_value': 'above_county_petitions_per_1k',
+                'eb_estimate': 'above_county_petitions_per_1k_eb',
+                'z': 'above_county_petitions_per_1k_z',
+                'funnel_position': 'above_county_petitions_per_1k_funnel',
+                'pooled_value': 'county_above_county_petitions_per_1k',
+                'limit_95_high': 'above_county_limit_95_high',
+                'limit_998_high': 'above_county_limit_998_high',
+            },
+        }) }}
         unit_id as village_code,
         year
 
@@ -99,14 +102,17 @@ joined as (
     from for_ranking
     cross join parameters
     inner join pivoted
-        on for_ranking.village_code = pivoted.village_code
-        and for_ranking.year = pivoted.year
+        on
+            for_ranking.village_code = pivoted.village_code
+            and for_ranking.year = pivoted.year
     inner join ranked
-        on for_ranking.village_code = ranked.unit_id
-        and for_ranking.year = ranked.year
+        on
+            for_ranking.village_code = ranked.unit_id
+            and for_ranking.year = ranked.year
     left join flag_counts
-        on for_ranking.village_code = flag_counts.village_code
-        and for_ranking.year = flag_counts.year
+        on
+            for_ranking.village_code = flag_counts.village_code
+            and for_ranking.year = flag_counts.year
 
 ),
 

@@ -66,8 +66,9 @@ final as (
     from village_years
     cross join parameters
     left join lodged
-        on village_years.village_code = lodged.village_code
-        and village_years.year = lodged.year
+        on
+            village_years.village_code = lodged.village_code
+            and village_years.year = lodged.year
 
 )
 

@@ -61,7 +61,7 @@ final as (
             'rated_satisfied', 'rated_basically_satisfied', 'ceased', 'real_name',
             'letters'
         ] %}
-        cast(coalesce(counts.{{ column }}, 0) as bigint) as {{ column }},
+            cast(coalesce(counts.{{ column }}, 0) as bigint) as {{ column }},
         {% endfor %}
         counts.median_days_to_close_real_name,
         counts.median_days_to_close_anonymous

@@ -23,13 +23,11 @@ standards as (
 thresholds as (
 
     select
-        {{ pivot_seed('indicator', [
-            {'key': 'petitions_per_1k', 'name': 'max_petitions_per_1k'},
-            {'key': 'repeat_petitions', 'name': 'max_repeat_petitions'},
-            {'key': 'skip_level_petitions', 'name': 'max_skip_level_petitions'},
-            {'key': 'collective_petitions', 'name': 'max_collective_petitions'},
-            {'key': 'abnormal_petitions', 'name': 'max_abnormal_petitions'},
-        ], value_column='max_value') }}
+        {{ pivot_seed('indicator', {
+            'petitions_per_1k': 'double', 'repeat_petitions': 'double',
+            'skip_level_petitions': 'double', 'collective_petitions': 'double',
+            'abnormal_petitions': 'double',
+        }, value_column='max_value', prefix='max_') }}
 
     from standards
 

@@ -19,7 +19,7 @@ with_previous as (
             'collective_petitions', 'abnormal_petitions'
         ] %}
         previous_year.{{ column }} as {{ column }}_prev_year{{ "," if not loop.last }}
-        {% endfor %}
+    {% endfor %}
 
     from scope_years as current_year
     left join scope_years as previous_year
