@@ -25,8 +25,11 @@ run: setup
 test: setup
 	$(BIN)/pytest -q
 
+# ruff over the Python; sqlfluff (.sqlfluff: dialect duckdb, jinja templater with dbt's
+# builtins, no database needed) over the dbt models.
 lint: setup
 	$(BIN)/ruff check pipelines dashboards tests
+	$(BIN)/sqlfluff lint models --disable-progress-bar --nocolor
 
 # The column reference docs/columns.md, generated from the dbt YAML (models/**/*.yml).
 # Run after changing a model's YAML; tests/test_docgen.py fails while it is stale.

@@ -352,22 +352,18 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
     )
     out["monthly"] = _records(
         con,
-        f"""
-        with pop as (
-            select year, sum(population) as population
-            from marts.fct_village_year
-            {"where town_code = ?" if town else ""}
-            group by year
-        )
+        """
         select m.month_start, m.petitions, m.repeat_petitions, m.skip_level_petitions,
                m.collective_petitions, m.abnormal_petitions, m.visits, m.letters,
-               pop.population
+               o.population
         from marts.fct_scope_month as m
-        left join pop on pop.year = year(m.month_start)
+        left join marts.fct_one_low_four_controls as o
+            on o.scope_type = m.scope_type and o.scope_code = m.scope_code
+            and o.year = year(m.month_start)
         where m.scope_type = ? and m.scope_code = ?
         order by m.month_start
         """,
-        ([town] if town else []) + [scope_type, scope_code],
+        [scope_type, scope_code],
     )
     if town:
         out["children"] = _records(
@@ -388,24 +384,18 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
         out["children"] = _records(
             con,
             """
-            with pop as (
-                select town_code, sum(population) as population
-                from marts.fct_village_year where year = ? group by town_code
-            )
-            select o.scope_code as code, t.town_name as name, pop.population,
+            select o.scope_code as code, t.town_name as name, o.population,
                    o.petitions, o.petitions_prev_year, o.repeat_petitions,
                    o.skip_level_petitions, o.collective_petitions, o.abnormal_petitions,
                    o.visits, o.repeat_visits, o.repeat_visit_share,
                    o.is_low_running, o.is_repeat_controlled, o.is_skip_level_controlled,
-                   o.is_collective_controlled, o.is_abnormal_controlled,
-                   1000.0 * o.petitions / nullif(pop.population, 0) as petitions_per_1k
+                   o.is_collective_controlled, o.is_abnormal_controlled, o.petitions_per_1k
             from marts.fct_one_low_four_controls as o
             left join marts.dim_town as t on t.town_code = o.scope_code
-            left join pop on pop.town_code = o.scope_code
             where o.scope_type = 'town' and o.year = ?
-            order by petitions_per_1k desc nulls last, o.scope_code
+            order by o.petitions_per_1k desc nulls last, o.scope_code
             """,
-            [year, year],
+            [year],
         )
     return out
 
@@ -421,6 +411,9 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
     out["indicator_labels"] = _indicator_labels(definitions)
     if year is None:
         return {**out, "rows": [], "decisions": {}}
+    parameters = funnel_parameters(con, "village", year)
+    for spec in out["specs"]:
+        spec["funnel"] = parameters.get(spec["indicator"])
     # Every village of the year (the funnel needs the county); the page filters by town.
     out["rows"] = _records(
         con,
@@ -625,6 +618,19 @@ def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[
         for c in INDICATORS
         if c in columns
     ]
+
+
+def funnel_parameters(con: Any, unit_type: str, year: int) -> dict[str, dict[str, Any]]:
+    """indicator → the funnel parameters the build used that year (mart fct_funnel_parameters:
+    family, scale, θ₀, τ², ...); empty for a build without the mart."""
+    if not _relation_exists(con, "marts", "fct_funnel_parameters"):
+        return {}
+    rows = _records(
+        con,
+        "select * from marts.fct_funnel_parameters where unit_type = ? and year = ?",
+        [unit_type, year],
+    )
+    return {r["indicator"]: r for r in rows}
 
 
 def _standards(con: Any) -> dict[str, float]:

@@ -346,52 +346,57 @@ def funnel(
     height: int = 440,
 ) -> go.Figure:
     """One indicator's funnel plot over every village of the year: the value against its
-    denominator, with 95% and 99.8% limits around the county value from
-    `pipelines.stats.funnel.funnel_screen` (exact, or overdispersion-adjusted). Points take
-    the build's `<indicator>_funnel` position when it has one; hover names the village.
+    denominator, with the 95% and 99.8% limits around the county value that the build used
+    (`spec["funnel"]`, a row of marts.fct_funnel_parameters: θ₀ and τ², drawn by
+    `pipelines.stats.funnel.funnel_limits`: exact, or overdispersion-adjusted). Points take
+    the build's `<indicator>_funnel` position; hover names the village. Without stored
+    parameters (an older build) only the points are drawn.
     `spec`: indicator, numerator, denominator, scale, family (rate | proportion), label."""
-    from pipelines.stats.funnel import funnel_screen
+    from pipelines.stats.funnel import WITHIN, funnel_limits
 
     num, den = spec["numerator"], spec["denominator"]
     rows = [r for r in rows if (r.get(den) or 0) > 0 and r.get(num) is not None]
     if not rows:
         return empty_figure(i18n.t("no_rows", lang), height)
-    scale = float(spec.get("scale") or 1)
-    kind = "proportion" if spec.get("family") == "proportion" else "rate"
+    parameters = spec.get("funnel") or {}
+    scale = float(parameters.get("scale") or spec.get("scale") or 1)
+    family = parameters.get("family") or spec.get("family")
+    kind = "proportion" if family == "proportion" else "rate"
     observed = [float(r[num]) for r in rows]
     denominators = [float(r[den]) for r in rows]
-    theta0 = sum(observed) / sum(denominators)
-    screen = funnel_screen(kind, observed, denominators, theta0)
     column = f"{spec['indicator']}_funnel"
-    positions = [r.get(column) or str(p) for r, p in zip(rows, screen.positions, strict=True)]
+    positions = [r.get(column) or WITHIN for r in rows]
     values = [scale * o / n for o, n in zip(observed, denominators, strict=True)]
     order = sorted(range(len(rows)), key=lambda i: denominators[i])
     xs = [denominators[i] for i in order]
     fig = go.Figure()
-    for low, high, dash, key in (
-        (screen.low_95, screen.high_95, "dash", "funnel_limit_95"),
-        (screen.low_998, screen.high_998, "dot", "funnel_limit_998"),
-    ):
-        for limit, show in ((high, True), (low, False)):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=[scale * float(limit[i]) for i in order],
-                    mode="lines",
-                    line={"color": LIMIT_COLOR, "width": 1.2, "dash": dash},
-                    name=i18n.t(key, lang),
-                    legendgroup=key,
-                    showlegend=show,
-                    hoverinfo="skip",
+    theta0 = parameters.get("theta0")
+    if theta0 is not None:
+        limits = funnel_limits(kind, xs, theta0, float(parameters.get("tau2") or 0.0))
+        for low, high, dash, key in (
+            (limits.low_95, limits.high_95, "dash", "funnel_limit_95"),
+            (limits.low_998, limits.high_998, "dot", "funnel_limit_998"),
+        ):
+            for limit, show in ((high, True), (low, False)):
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs,
+                        y=[scale * float(v) for v in limit],
+                        mode="lines",
+                        line={"color": LIMIT_COLOR, "width": 1.2, "dash": dash},
+                        name=i18n.t(key, lang),
+                        legendgroup=key,
+                        showlegend=show,
+                        hoverinfo="skip",
+                    )
                 )
-            )
-    fig.add_hline(
-        y=scale * theta0,
-        line={"color": "#343a40", "width": 1},
-        annotation={"text": f"{i18n.t('county_average', lang)} {_short(scale * theta0, kind)}",
-                    "font": {"size": 11}},
-        annotation_position="top right",
-    )
+        fig.add_hline(
+            y=scale * theta0,
+            line={"color": "#343a40", "width": 1},
+            annotation={"text": f"{i18n.t('county_average', lang)} {_short(scale * theta0, kind)}",
+                        "font": {"size": 11}},
+            annotation_position="top right",
+        )
     unit_value = ".1%" if kind == "proportion" and scale == 1 else ".2f"
     for pos in FUNNEL_ORDER:
         idx = [i for i, p in enumerate(positions) if p == pos]

@@ -191,6 +191,46 @@ def _exact_limits(kind: str, n: NDArray[np.float64], theta0: NDArray[np.float64]
     return limit(n, theta0, tail), limit(n, theta0, 1.0 - tail)
 
 
+@dataclass(frozen=True)
+class FunnelLimits:
+    """The 95% and 99.8% limits at each denominator, on the indicator's own scale (y)."""
+
+    low_95: NDArray[np.float64]
+    high_95: NDArray[np.float64]
+    low_998: NDArray[np.float64]
+    high_998: NDArray[np.float64]
+
+
+def funnel_limits(kind: str, denominator: ArrayLike, theta0: ArrayLike, tau2: float = 0.0
+                  ) -> FunnelLimits:
+    """95% and 99.8% limits around θ₀ at each denominator (exposure, for a rate): exact
+    interpolated limits when τ̂² = 0, else g(θ₀) ± z_p·√(s² + τ̂²) back-transformed (module
+    docstring). NaN where the denominator is 0; a rate with no expected events (θ₀·N = 0)
+    has limits 0. `theta0` is a scalar or one centre per unit. The limits of a funnel plot
+    follow from the parameters a build stores (θ₀ and τ̂² per indicator and year)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    n = np.asarray(denominator, dtype=np.float64)
+    t = np.broadcast_to(np.asarray(theta0, dtype=np.float64), n.shape).astype(np.float64)
+    ok = n > 0
+    if tau2 > 0:
+        _, s = stabilised_z(kind, np.zeros_like(n), n, t)
+        se = np.sqrt(s**2 + tau2)
+        low_95, high_95 = _normal_limits(kind, t, se, ALERT)
+        low_998, high_998 = _normal_limits(kind, t, se, ALARM)
+    else:
+        low_95, high_95 = _exact_limits(kind, n, t, ALERT)
+        low_998, high_998 = _exact_limits(kind, n, t, ALARM)
+    if kind == "rate":
+        # No expected events (θ₀ = 0): nothing can lie outside; the limits collapse to 0.
+        flat = ok & ~(t * n > 0)
+        for arr in (low_95, high_95, low_998, high_998):
+            arr[flat] = 0.0
+    for arr in (low_95, high_95, low_998, high_998):
+        arr[~ok] = np.nan
+    return FunnelLimits(low_95, high_95, low_998, high_998)
+
+
 def classify(low_values: ArrayLike, high_values: ArrayLike, low_95: ArrayLike,
              high_95: ArrayLike, low_998: ArrayLike, high_998: ArrayLike,
              inclusive_high: bool = False) -> NDArray[np.str_]:
@@ -228,23 +268,10 @@ def funnel_screen(kind: str, observed: ArrayLike, denominator: ArrayLike, theta0
     values = np.divide(o, n, out=np.full(o.shape, np.nan), where=ok)
     diff, s = stabilised_z(kind, o, n, t)
     od = overdispersion(diff / s, s, winsor=winsor, alpha=alpha)
-    if od.tau2 > 0:
-        se = np.sqrt(s**2 + od.tau2)
-        low_95, high_95 = _normal_limits(kind, t, se, ALERT)
-        low_998, high_998 = _normal_limits(kind, t, se, ALARM)
-        z = diff / se
-    else:
-        low_95, high_95 = _exact_limits(kind, n, t, ALERT)
-        low_998, high_998 = _exact_limits(kind, n, t, ALARM)
-        z = diff / s
-    if kind == "rate":
-        # No expected events (θ₀ = 0): nothing can lie outside; the limits collapse to 0.
-        flat = ok & ~(t * n > 0)
-        for arr in (low_95, high_95, low_998, high_998):
-            arr[flat] = 0.0
-    nan = ~ok
-    for arr in (low_95, high_95, low_998, high_998):
-        arr[nan] = np.nan
+    limits = funnel_limits(kind, n, t, od.tau2)
+    low_95, high_95 = limits.low_95, limits.high_95
+    low_998, high_998 = limits.low_998, limits.high_998
+    z = diff / np.sqrt(s**2 + od.tau2) if od.tau2 > 0 else diff / s
     z = np.where(np.isfinite(z), z, 0.0)
     observed_values = np.where(ok, values, np.nan)
     if od.tau2 > 0:

@@ -14,7 +14,9 @@ under models/intermediate/ranking/). One year at a time, one indicator at a time
    indirectly standardised rate and the funnel is the O/E funnel.
 2. **EB**: Poisson–gamma (family `rate`) or beta–binomial (family `proportion`).
 3. **Funnel**: raw values against 95% and 99.8% limits around the pooled value, adjusted for
-   overdispersion (`funnel.funnel_screen`).
+   overdispersion (`funnel.funnel_screen`). Each row also carries what the limits need
+   (θ₀, τ̂², the winsorising fraction and test level, the units of the test), so a funnel
+   plot draws the build's own limits (`funnel.funnel_limits`, mart fct_funnel_parameters).
 
 The result is one long row per unit × year × indicator with every number a decision needs.
 """
@@ -71,6 +73,10 @@ SCREENED_SCHEMA: dict[str, pl.DataType] = {
     "phi": pl.Float64(),
     "tau2": pl.Float64(),
     "is_overdispersed": pl.Boolean(),
+    "theta0": pl.Float64(),
+    "funnel_units": pl.Int64(),
+    "winsor_fraction": pl.Float64(),
+    "overdispersion_alpha": pl.Float64(),
     "is_case_mix_adjusted": pl.Boolean(),
     "posterior_family": pl.String(),
     "posterior_shape1": pl.Float64(),
@@ -253,6 +259,7 @@ def screen_indicator_year(unit_ids: list[str], observed: NDArray[np.float64],
         out["logit_offset"] = offset
         out["between_variance"] = np.full(units, fit.between_variance)
         expected = target * n
+        theta0 = pooled
     else:
         exposure = n
         if adjusted and pooled > 0:
@@ -268,6 +275,7 @@ def screen_indicator_year(unit_ids: list[str], observed: NDArray[np.float64],
         out["logit_offset"] = nan
         out["between_variance"] = np.full(units, fit_r.between_variance)
         expected = target * exposure
+        theta0 = fit_r.pooled_rate
         fit = fit_r  # for the weights below
     rate_scale = scale if definition.family == RATE else 1.0
     out.update(
@@ -290,6 +298,10 @@ def screen_indicator_year(unit_ids: list[str], observed: NDArray[np.float64],
         phi=np.full(units, screen.overdispersion.phi),
         tau2=np.full(units, screen.overdispersion.tau2),
         is_overdispersed=np.full(units, screen.overdispersion.is_overdispersed),
+        theta0=np.full(units, theta0),
+        funnel_units=np.full(units, screen.overdispersion.units),
+        winsor_fraction=np.full(units, winsor),
+        overdispersion_alpha=np.full(units, alpha),
         is_case_mix_adjusted=np.full(units, adjusted),
         posterior_shape1=np.where(np.isfinite(shape1), shape1, np.nan),
         posterior_shape2=np.where(np.isfinite(shape2), shape2, np.nan),

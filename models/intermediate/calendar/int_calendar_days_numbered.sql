@@ -11,42 +11,20 @@ working_days as (
 
 ),
 
-cases as (
-
-    select * from {{ ref('stg_lake__cases') }}
-
-),
-
-parameters as (
-
-    select * from {{ ref('int_parameters_pivoted') }}
-
-),
-
 bounds as (
 
-    select
-        least(
-            coalesce(min(cases.received_date), parameters.as_of),
-            (select min(calendar_date) from working_days),
-            parameters.as_of
-        ) as first_day,
-        -- due dates of items closed by as_of fall at most a few weeks after it
-        cast(parameters.as_of + interval 120 day as date) as last_day
-
-    from parameters
-    left join cases on true
-    group by parameters.as_of
+    select * from {{ ref('int_date_bounds_computed') }}
 
 ),
 
 spine as (
 
-    select cast(unnest(generate_series(
-        cast(bounds.first_day as timestamp),
-        cast(bounds.last_day as timestamp),
-        interval 1 day
-    )) as date) as calendar_date
+    select
+        cast(unnest(generate_series(
+            cast(first_calendar_day as timestamp),
+            cast(last_calendar_day as timestamp),
+            interval 1 day
+        )) as date) as calendar_date
 
     from bounds
 
@@ -62,10 +40,10 @@ flagged as (
         ) as is_working_day,
         working_days.calendar_date is null as is_calendar_fallback,
         nullif(working_days.holiday_name, '') as holiday_name,
-        spine.calendar_date <= parameters.as_of as is_through_as_of
+        spine.calendar_date <= bounds.as_of as is_through_as_of
 
     from spine
-    cross join parameters
+    cross join bounds
     left join working_days on spine.calendar_date = working_days.calendar_date
 
 ),

@@ -55,7 +55,7 @@ in_sensitive_period as (
             between sensitive_periods.start_month_day and sensitive_periods.end_month_day
             and (
                 sensitive_periods.year is null
-                or sensitive_periods.year = cases.received_year
+                or cases.received_year = sensitive_periods.year
             )
 
 ),

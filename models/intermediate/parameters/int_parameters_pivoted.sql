@@ -10,23 +10,12 @@ parameters as (
 final as (
 
     select
-        max(case when parameter = 'repeat_window_days' then cast(value as integer) end)
-            as repeat_window_days,
-        max(case when parameter = 'group_threshold' then cast(value as integer) end)
-            as group_threshold,
-        max(case when parameter = 'first_closure_days' then cast(value as integer) end)
-            as first_closure_days,
-        max(case when parameter = 'accept_days' then cast(value as integer) end)
-            as accept_days,
-        max(case when parameter = 'handle_days' then cast(value as integer) end)
-            as handle_days,
-        max(case when parameter = 'max_extension_days' then cast(value as integer) end)
-            as max_extension_days,
-        max(case when parameter = 'feedback_working_days' then cast(value as integer) end)
-            as feedback_working_days,
-        max(
-            case when parameter = 'basically_satisfied_weight' then cast(value as double) end
-        ) as basically_satisfied_weight,
+        {{ pivot_seed('parameter', {
+            'repeat_window_days': 'integer', 'group_threshold': 'integer',
+            'first_closure_days': 'integer', 'accept_days': 'integer', 'handle_days': 'integer',
+            'max_extension_days': 'integer', 'feedback_working_days': 'integer',
+            'basically_satisfied_weight': 'double',
+        }) }},
         {{ as_of_date() }} as as_of
 
     from parameters

@@ -2,30 +2,9 @@
 -- as_of) to the year of as_of (CONTRACT §4).
 with
 
-cases as (
-
-    select * from {{ ref('stg_lake__cases') }}
-
-),
-
-parameters as (
-
-    select * from {{ ref('int_parameters_pivoted') }}
-
-),
-
 bounds as (
 
-    select
-        coalesce(
-            min(extract(year from cases.received_date)),
-            extract(year from parameters.as_of)
-        ) as first_year,
-        extract(year from parameters.as_of) as last_year
-
-    from parameters
-    left join cases on cases.received_date <= parameters.as_of
-    group by parameters.as_of
+    select * from {{ ref('int_date_bounds_computed') }}
 
 ),
 

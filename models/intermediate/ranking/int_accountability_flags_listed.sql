@@ -6,29 +6,15 @@
 -- denominator, value, target, limit and z.
 with
 
-villages as (
+screened as (
 
-    select 'village' as unit_type, * from {{ ref('int_village_indicators_screened') }}
-
-),
-
-cadres as (
-
-    select 'cadre' as unit_type, * from {{ ref('int_cadre_indicators_screened') }}
+    {{ screened_indicators() }}
 
 ),
 
 parameters as (
 
     select * from {{ ref('int_ranking_parameters_pivoted') }}
-
-),
-
-screened as (
-
-    select * from villages
-    union all
-    select * from cadres
 
 ),
 
@@ -61,11 +47,12 @@ persistence as (
     from beyond
     cross join parameters
     inner join beyond as earlier
-        on beyond.unit_type = earlier.unit_type
-        and beyond.unit_id = earlier.unit_id
-        and beyond.indicator = earlier.indicator
-        and earlier.year between beyond.year - parameters.accountability_periods + 1
-        and beyond.year
+        on
+            beyond.unit_type = earlier.unit_type
+            and beyond.unit_id = earlier.unit_id
+            and beyond.indicator = earlier.indicator
+            and earlier.year between beyond.year - parameters.accountability_periods + 1
+            and beyond.year
     group by beyond.unit_type, beyond.unit_id, beyond.indicator, beyond.year
 
 ),
@@ -107,15 +94,17 @@ final as (
 
     from flagged
     inner join beyond as this_year
-        on flagged.unit_type = this_year.unit_type
-        and flagged.unit_id = this_year.unit_id
-        and flagged.indicator = this_year.indicator
-        and flagged.year = this_year.year
+        on
+            flagged.unit_type = this_year.unit_type
+            and flagged.unit_id = this_year.unit_id
+            and flagged.indicator = this_year.indicator
+            and flagged.year = this_year.year
     left join beyond as previous_year
-        on flagged.unit_type = previous_year.unit_type
-        and flagged.unit_id = previous_year.unit_id
-        and flagged.indicator = previous_year.indicator
-        and flagged.year - 1 = previous_year.year
+        on
+            flagged.unit_type = previous_year.unit_type
+            and flagged.unit_id = previous_year.unit_id
+            and flagged.indicator = previous_year.indicator
+            and flagged.year - 1 = previous_year.year
 
 )
 

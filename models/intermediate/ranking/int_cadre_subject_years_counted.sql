@@ -48,22 +48,7 @@ items as (
 
 follow_ups as (
 
-    select
-        items.cadre_id,
-        items.received_year as year,
-        items.subject_code,
-        count(distinct later_case.case_id)
-            filter (where later_case.received_date > items.closed_date) as repeats_after_close,
-        count(distinct later_case.case_id) filter (
-            where later_case.received_date > items.received_date
-            and later_case.petition_level_rank > later_case.jurisdiction_level_rank
-        ) as escalations
-
-    from items
-    inner join links on items.case_id = links.earlier_case_id
-    inner join scoped_cases as later_case
-        on links.case_id = later_case.case_id
-    group by items.cadre_id, items.received_year, items.subject_code
+    {{ cadre_follow_up_counts(grain=['subject_code']) }}
 
 ),
 
@@ -74,14 +59,7 @@ per_subject as (
         received_year as year,
         subject_code,
         count(*) as cases_assigned,
-        count(*) filter (where closed_date is not null) as closed,
-        count(*) filter (where is_on_time) as on_time,
-        count(*) filter (where is_on_time is not null) as on_time_due,
-        count(*) filter (where closed_date is not null and is_ceased) as ceased,
-        count(*) filter (where satisfaction is not null) as rated,
-        count(*) filter (where satisfaction = 'satisfied') as rated_satisfied,
-        count(*) filter (where satisfaction = 'basically_satisfied')
-            as rated_basically_satisfied
+        {{ handling_counts() }}
 
     from items
     group by cadre_id, received_year, subject_code
@@ -100,18 +78,17 @@ final as (
         per_subject.on_time_due,
         per_subject.ceased,
         per_subject.rated,
-        per_subject.rated_satisfied
-        + parameters.basically_satisfied_weight * per_subject.rated_basically_satisfied
-            as satisfaction_score,
+        {{ satisfaction_score('per_subject') }} as satisfaction_score,
         coalesce(follow_ups.repeats_after_close, 0) as repeats_after_close,
         coalesce(follow_ups.escalations, 0) as escalations
 
     from per_subject
     cross join parameters
     left join follow_ups
-        on per_subject.cadre_id = follow_ups.cadre_id
-        and per_subject.year = follow_ups.year
-        and per_subject.subject_code = follow_ups.subject_code
+        on
+            per_subject.cadre_id = follow_ups.cadre_id
+            and per_subject.year = follow_ups.year
+            and per_subject.subject_code = follow_ups.subject_code
 
 )
 

@@ -1,21 +1,15 @@
 -- Every cadre × year with at least one assigned item, assessed: its counts, the ranking
 -- columns of CONTRACT §5 pivoted from the screened indicators (case-mix adjusted EB
--- estimate, funnel z and position of each ranked indicator), its ranks, and the decisions
--- with their evidence:
---   * accountability flags: how many of its indicators are flagged (int_accountability_flags_listed);
+-- estimate, funnel z and position of each ranked indicator of seed ranking_indicators),
+-- its ranks, and the decisions with their evidence:
+--   * accountability flags: how many of its indicators are flagged
+--     (int_accountability_flags_listed);
 --   * advanced-individual candidate (和谐信访十件新事 先进个人): eligible by the seed
 --     candidate_eligibility (ranked; at least `min_items` items; registered if required; at
 --     most `max_indicators_beyond_95` indicators beyond the 95% limit on the unfavourable
 --     side; no accountability flag if required) and P(top decile) ≥ `min_p_top_decile`;
 --     at most `max_candidates` per year, highest probability first (then the better median
 --     rank, then cadre_id). An empty list is an honest answer.
-{%- set ranked = [
-    'on_time_rate',
-    'ceased_rate',
-    'satisfaction_rate',
-    'repeats_per_closed',
-    'escalations_per_item',
-] %}
 with
 
 cadre_years as (
@@ -60,13 +54,7 @@ pivoted as (
     select
         unit_id as cadre_id,
         year,
-        {%- for indicator in ranked %}
-        max(case when indicator = '{{ indicator }}' then eb_estimate end)
-            as {{ indicator }}_eb,
-        max(case when indicator = '{{ indicator }}' then z end) as {{ indicator }}_z,
-        max(case when indicator = '{{ indicator }}' then funnel_position end)
-            as {{ indicator }}_funnel,
-        {%- endfor %}
+        {{- ranking_columns('cadre') }}
         bool_or(is_case_mix_adjusted) as is_case_mix_adjusted,
         count(*) filter (
             where role = 'ranked'
@@ -83,13 +71,7 @@ pivoted as (
 
 flag_counts as (
 
-    select
-        unit_id as cadre_id,
-        year,
-        count(*) as accountability_flags
-
-    from flags
-    group by unit_id, year
+    {{ accountability_flag_counts('cadre_id') }}
 
 ),
 
@@ -98,14 +80,7 @@ joined as (
     select
         cadre_years.*,
         pivoted.* exclude (cadre_id, year),
-        ranked.is_insufficient_data,
-        ranked.ranked_units,
-        ranked.composite_score,
-        ranked.rank_median,
-        ranked.rank_low,
-        ranked.rank_high,
-        ranked.p_top_decile,
-        ranked.p_bottom_decile,
+        ranked.* exclude (unit_id, year),
         coalesce(flag_counts.accountability_flags, 0) as accountability_flags,
         registered.cadre_id is not null as is_registered
 

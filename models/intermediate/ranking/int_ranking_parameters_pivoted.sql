@@ -17,21 +17,12 @@ eligibility as (
 parameters as (
 
     select
-        max(case when parameter = 'min_eb_weight' then value end) as min_eb_weight,
-        max(case when parameter = 'min_cadre_items' then cast(value as integer) end)
-            as min_cadre_items,
-        max(case when parameter = 'accountability_periods' then cast(value as integer) end)
-            as accountability_periods,
-        max(case when parameter = 'under_registration_level' then value end)
-            as under_registration_level,
-        max(
-            case
-                when parameter = 'under_registration_min_above_items'
-                    then cast(value as integer)
-            end
-        ) as under_registration_min_above_items,
-        max(case when parameter = 'under_registration_local_ratio' then value end)
-            as under_registration_local_ratio
+        {{ pivot_seed('parameter', {
+            'min_eb_weight': 'double', 'min_cadre_items': 'integer',
+            'accountability_periods': 'integer', 'under_registration_level': 'double',
+            'under_registration_min_above_items': 'integer',
+            'under_registration_local_ratio': 'double',
+        }) }}
 
     from ranking_parameters
 
@@ -40,17 +31,15 @@ parameters as (
 rules as (
 
     select
-        max(case when rule = 'min_items' then cast(value as integer) end)
-            as candidate_min_items,
-        max(case when rule = 'min_p_top_decile' then value end) as candidate_min_p_top_decile,
-        max(case when rule = 'max_candidates' then cast(value as integer) end)
-            as candidate_max_count,
-        max(case when rule = 'require_registered' then value = 1 end)
-            as is_candidate_registration_required,
-        max(case when rule = 'max_indicators_beyond_95' then cast(value as integer) end)
-            as candidate_max_indicators_beyond_95,
-        max(case when rule = 'exclude_accountability_flagged' then value = 1 end)
-            as is_candidate_flag_excluding
+        {{ pivot_seed('rule', {
+            'min_items': 'integer', 'min_p_top_decile': 'double', 'max_candidates': 'integer',
+            'require_registered': 'flag', 'max_indicators_beyond_95': 'integer',
+            'exclude_accountability_flagged': 'flag',
+        }, prefix='candidate_', names={
+            'max_candidates': 'candidate_max_count',
+            'require_registered': 'is_candidate_registration_required',
+            'exclude_accountability_flagged': 'is_candidate_flag_excluding',
+        }) }}
 
     from eligibility
 
@@ -58,7 +47,8 @@ rules as (
 
 final as (
 
-    select * from parameters cross join rules
+    select * from parameters
+    cross join rules
 
 )
 

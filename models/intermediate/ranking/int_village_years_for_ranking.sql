@@ -1,6 +1,6 @@
 -- Every known village × year with the counts its ranked and signal indicators need (seed
--- ranking_indicators): the five indicators, the handling counts behind closure within a
--- month and satisfaction, and where its items were lodged — locally (village, town, county)
+-- ranking_indicators): its counts (int_village_years_counted), the satisfaction score, and
+-- where its items were lodged — locally (village, town, county)
 -- or above the county (city, province, central), for the under-registration signal.
 with
 
@@ -58,31 +58,17 @@ lodged as (
 final as (
 
     select
-        village_years.village_code,
-        village_years.year,
-        village_years.town_code,
-        village_years.population,
-        village_years.petitions,
-        village_years.repeat_petitions,
-        village_years.skip_level_petitions,
-        village_years.collective_petitions,
-        village_years.abnormal_petitions,
-        village_years.first_time_due,
-        village_years.first_time_closed_within_30d,
-        village_years.rated,
-        village_years.rated_satisfied,
-        village_years.rated_basically_satisfied,
-        village_years.rated_satisfied
-        + parameters.basically_satisfied_weight * village_years.rated_basically_satisfied
-            as satisfaction_score,
+        village_years.*,
+        {{ satisfaction_score('village_years') }} as satisfaction_score,
         coalesce(lodged.local_petitions, 0) as local_petitions,
         coalesce(lodged.above_county_petitions, 0) as above_county_petitions
 
     from village_years
     cross join parameters
     left join lodged
-        on village_years.village_code = lodged.village_code
-        and village_years.year = lodged.year
+        on
+            village_years.village_code = lodged.village_code
+            and village_years.year = lodged.year
 
 )
 

@@ -1,4 +1,5 @@
--- County and towns × year: the counts behind 一低四控 and handling performance.
+-- County and towns × year: the counts behind 一低四控 and handling performance, and the
+-- scope's population.
 with
 
 scopes as (
@@ -23,25 +24,15 @@ counts as (
         count(*) filter (where is_visit and is_repeat) as repeat_visits,
         count(*) filter (where is_to_province_or_central) as to_province_or_central,
         count(*) filter (where is_in_sensitive_period) as in_sensitive_period,
-        count(*) filter (where is_first_time and is_closed_within_30d is not null)
-            as first_time_due,
-        count(*) filter (where is_first_time and is_closed_within_30d)
-            as first_time_closed_within_30d,
+        {{ first_time_closure_counts() }},
+        {{ handling_counts() }},
         count(*) filter (where is_shelved) as shelved,
         count(*) filter (where is_lead) as leads,
         count(*) filter (where is_lead and is_case_opened) as cases_opened,
-        count(*) filter (where closed_date is not null) as closed,
-        count(*) filter (where is_on_time) as on_time,
-        count(*) filter (where is_on_time is not null) as on_time_due,
         count(*) filter (where is_accepted_on_time) as accepted_on_time,
         count(*) filter (where is_accepted_on_time is not null) as accepted_due,
         count(*) filter (where is_feedback_on_time) as feedback_on_time,
         count(*) filter (where is_feedback_on_time is not null) as feedback_due,
-        count(*) filter (where satisfaction is not null) as rated,
-        count(*) filter (where satisfaction = 'satisfied') as rated_satisfied,
-        count(*) filter (where satisfaction = 'basically_satisfied')
-            as rated_basically_satisfied,
-        count(*) filter (where closed_date is not null and is_ceased) as ceased,
         count(*) filter (where is_real_name) as real_name,
         count(*) filter (where channel = 'letter') as letters,
         median(days_to_close) filter (where is_real_name) as median_days_to_close_real_name,
@@ -59,6 +50,7 @@ final as (
         scopes.scope_type,
         scopes.scope_code,
         scopes.year,
+        scopes.population,
         {% for column in [
             'petitions', 'repeat_petitions', 'skip_level_petitions',
             'collective_petitions', 'abnormal_petitions', 'visits', 'repeat_visits',
@@ -69,7 +61,7 @@ final as (
             'rated_satisfied', 'rated_basically_satisfied', 'ceased', 'real_name',
             'letters'
         ] %}
-        cast(coalesce(counts.{{ column }}, 0) as bigint) as {{ column }},
+            cast(coalesce(counts.{{ column }}, 0) as bigint) as {{ column }},
         {% endfor %}
         counts.median_days_to_close_real_name,
         counts.median_days_to_close_anonymous

@@ -1,6 +1,8 @@
 -- The reporting scopes: the county and every town known in any year of the warehouse (a
 -- town is known through its villages, CONTRACT §3 "Villages by year"), each × every year,
--- so a town's quiet years show as zeros (CONTRACT §4: "county and every town × year").
+-- so a town's quiet years show as zeros (CONTRACT §4: "county and every town × year"), with
+-- the population of the scope's villages known that year (null in a town's years without
+-- a known village).
 with
 
 years as (
@@ -20,21 +22,27 @@ county as (
     select
         'county' as scope_type,
         'county' as scope_code,
-        year
+        years.year,
+        cast(sum(villages.population) as bigint) as population
 
     from years
+    left join villages on years.year = villages.year
+    group by years.year
 
 ),
 
 towns as (
 
-    select distinct
+    select
         'town' as scope_type,
         villages.town_code as scope_code,
-        years.year
+        years.year,
+        cast(sum(villages.population) filter (where villages.year = years.year) as bigint)
+            as population
 
     from villages
     cross join years
+    group by villages.town_code, years.year
 
 ),
 

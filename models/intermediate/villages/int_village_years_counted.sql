@@ -23,16 +23,11 @@ standards as (
 thresholds as (
 
     select
-        max(case when indicator = 'petitions_per_1k' then max_value end)
-            as max_petitions_per_1k,
-        max(case when indicator = 'repeat_petitions' then max_value end)
-            as max_repeat_petitions,
-        max(case when indicator = 'skip_level_petitions' then max_value end)
-            as max_skip_level_petitions,
-        max(case when indicator = 'collective_petitions' then max_value end)
-            as max_collective_petitions,
-        max(case when indicator = 'abnormal_petitions' then max_value end)
-            as max_abnormal_petitions
+        {{ pivot_seed('indicator', {
+            'petitions_per_1k': 'double', 'repeat_petitions': 'double',
+            'skip_level_petitions': 'double', 'collective_petitions': 'double',
+            'abnormal_petitions': 'double',
+        }, value_column='max_value', prefix='max_') }}
 
     from standards
 
@@ -45,14 +40,8 @@ counts as (
         received_year as year,
         {{ five_indicator_counts() }},
         count(*) filter (where is_first_time) as first_time_petitions,
-        count(*) filter (where is_first_time and is_closed_within_30d is not null)
-            as first_time_due,
-        count(*) filter (where is_first_time and is_closed_within_30d)
-            as first_time_closed_within_30d,
-        count(*) filter (where satisfaction is not null) as rated,
-        count(*) filter (where satisfaction = 'satisfied') as rated_satisfied,
-        count(*) filter (where satisfaction = 'basically_satisfied')
-            as rated_basically_satisfied
+        {{ first_time_closure_counts() }},
+        {{ satisfaction_counts() }}
 
     from cases
     where is_known_village
@@ -78,7 +67,7 @@ joined as (
         coalesce(counts.rated, 0) as rated,
         coalesce(counts.rated_satisfied, 0) as rated_satisfied,
         coalesce(counts.rated_basically_satisfied, 0) as rated_basically_satisfied,
-        1000.0 * coalesce(counts.petitions, 0) / villages.population as petitions_per_1k
+        {{ per_1k('coalesce(counts.petitions, 0)', 'villages.population') }} as petitions_per_1k
 
     from villages
     left join counts

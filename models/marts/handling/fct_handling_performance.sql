@@ -39,10 +39,7 @@ final as (
         scope_years.feedback_on_time
         / nullif(scope_years.feedback_due, 0) as feedback_on_time_rate,
         scope_years.rated,
-        (
-            scope_years.rated_satisfied
-            + parameters.basically_satisfied_weight * scope_years.rated_basically_satisfied
-        ) / nullif(scope_years.rated, 0) as satisfaction_rate,
+        {{ satisfaction_rate('scope_years') }} as satisfaction_rate,
         scope_years.ceased,
         scope_years.ceased / nullif(scope_years.closed, 0) as ceased_rate,
         scope_years.real_name / nullif(scope_years.petitions, 0) as real_name_share,

@@ -1,4 +1,5 @@
--- 一低四控 per scope (county; each town) and year (CONTRACT §3 definition 18, §4).
+-- 一低四控 per scope (county; each town) and year (CONTRACT §3 definition 18, §4), with
+-- the scope's population and its items per 1,000 residents.
 -- The previous-year twins are null when the scope has no previous year (the first year of
 -- data, or a town not yet known the year before), and so are the flags: null, not false.
 with
@@ -18,7 +19,7 @@ with_previous as (
             'collective_petitions', 'abnormal_petitions'
         ] %}
         previous_year.{{ column }} as {{ column }}_prev_year{{ "," if not loop.last }}
-        {% endfor %}
+    {% endfor %}
 
     from scope_years as current_year
     left join scope_years as previous_year
@@ -57,7 +58,9 @@ final as (
         abnormal_petitions <= abnormal_petitions_prev_year as is_abnormal_controlled,
         visit_person_times,
         to_province_or_central,
-        in_sensitive_period
+        in_sensitive_period,
+        population,
+        {{ per_1k('petitions', 'population') }} as petitions_per_1k
 
     from with_previous
 

@@ -58,7 +58,7 @@ final as (
             'visit_person_times'
         ] %}
         coalesce(counts.{{ column }}, 0) as {{ column }}{{ "," if not loop.last }}
-        {% endfor %}
+    {% endfor %}
 
     from scope_months
     left join counts
