@@ -163,7 +163,7 @@ def _cell_text(value: Any, kind: str, lang: str) -> Any:
     if value is None:
         return ""
     if kind in ("flag", "alert", "mark"):
-        return i18n.t("yes" if value else "no", lang)
+        return i18n.t("text.yes" if value else "text.no", lang)
     return value
 
 

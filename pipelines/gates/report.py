@@ -1,7 +1,9 @@
 """The offline quality report: one self-contained HTML page per build (and per `xinfang check`)
 under $XINFANG_HOME/reports/, in Chinese, with inline CSS only — no CDN, no script, no font
 download (the reader's Chinese system fonts are used). GX's own Data Docs are not used: they
-load their CSS from a CDN."""
+load their CSS from a CDN. Every label comes from pipelines.labels (`report.*` texts, column
+labels, the check/build/ledger status vocabularies); `render` takes the Labels to use (the
+seed files by default: a build's report is written from the seeds it was built with)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,7 @@ import polars as pl
 
 from pipelines import audit, fsutil, paths
 from pipelines.gates.config import Params
-
-SEVERITY_ZH = {"error": "错误", "warn": "警告"}
-STATUS_ZH = {"pass": "通过", "fail": "未通过"}
-BUILD_STATUS_ZH = {"published": "已发布", "failed": "未发布（未通过检查）"}
-LEDGER_STATUS_ZH = {"loaded": "已载入", "duplicate": "重复文件", "refused": "拒收"}
+from pipelines.labels import Labels, from_files
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
@@ -56,31 +54,37 @@ def report_path(build_id: str, kind: str = "build") -> Path:
     return paths.reports_dir() / f"quality-{build_id}.html"
 
 
-def _tag(severity: str, status: str) -> str:
+def _tag(severity: str, status: str, labels: Labels) -> str:
     if status == "pass":
-        return '<span class="tag pass">通过</span>'
+        return f'<span class="tag pass">{escape(labels.vocab("check_status", "pass"))}</span>'
     css = "fail-error" if severity == "error" else "fail-warn"
-    return f'<span class="tag {css}">{SEVERITY_ZH.get(severity, severity)}</span>'
+    return f'<span class="tag {css}">{escape(labels.vocab("check_severity", severity))}</span>'
+
+
+def _head(labels: Labels, *keys: str) -> str:
+    """A header row: `column.<name>` labels, or other label keys given in full."""
+    cells = (labels.text(k) if "." in k else labels.column(k) for k in keys)
+    return "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in cells) + "</tr>"
 
 
 def _cell(value: Any) -> str:
     return "" if value is None else escape(str(value))
 
 
-def _check_rows(records: Iterable[dict[str, Any]]) -> str:
+def _check_rows(records: Iterable[dict[str, Any]], labels: Labels) -> str:
     rows = []
     for r in records:
         rows.append(
             "<tr>"
-            f"<td>{_tag(r['severity'], r['status'])}</td>"
+            f"<td>{_tag(r['severity'], r['status'], labels)}</td>"
             f"<td><code>{_cell(r['check_name'])}</code></td>"
             f"<td><code>{_cell(r['table_name'])}</code></td>"
             f"<td class=num>{_cell(r['observed'])}</td>"
             f"<td>{_cell(r['detail'])}</td>"
             "</tr>"
         )
-    head = "<tr><th>结果</th><th>检查</th><th>表</th><th>观测值</th><th>说明</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>" if rows else "<p>无。</p>"
+    head = _head(labels, "report.col_result", "check_name", "table_name", "observed", "detail")
+    return f"<table>{head}{''.join(rows)}</table>" if rows else f"<p>{labels.text('report.none')}</p>"
 
 
 def _order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,31 +95,33 @@ def _order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=key)
 
 
-def _table_section(name: str, rows: list[dict[str, Any]]) -> str:
+def _table_section(name: str, rows: list[dict[str, Any]], labels: Labels) -> str:
     """One table's checks, folded away unless one of them failed."""
     failing = [r for r in rows if r["status"] == "fail"]
-    summary = f"{len(rows)} 项检查，" + (f"{len(failing)} 项未通过" if failing else "全部通过")
+    summary = (labels.text("report.table_failed", total=len(rows), failed=len(failing))
+               if failing else labels.text("report.table_passed", total=len(rows)))
     opened = " open" if failing else ""
-    return (f"<details{opened}><summary><code>{escape(name)}</code> · {summary}</summary>"
-            f"{_check_rows(rows)}</details>")
+    return (f"<details{opened}><summary><code>{escape(name)}</code> · {escape(summary)}</summary>"
+            f"{_check_rows(rows, labels)}</details>")
 
 
-def _ledger_rows(ledger: pl.DataFrame) -> str:
+def _ledger_rows(ledger: pl.DataFrame, labels: Labels) -> str:
     if ledger.height == 0:
-        return "<p>本次构建没有新交付的文件。</p>"
+        return f"<p>{labels.text('report.no_deliveries')}</p>"
     rows = []
     for r in ledger.iter_rows(named=True):
         rows.append(
             "<tr>"
-            f"<td>{_cell(Path(str(r['file_name'])).name)}</td><td>{_cell(r['entity'])}</td>"
+            f"<td>{_cell(Path(str(r['file_name'])).name)}</td>"
+            f"<td>{_cell(labels.vocab('entity', r['entity']))}</td>"
             f"<td class=num>{r['rows_read'] or 0:,}</td><td class=num>{r['rows_loaded'] or 0:,}</td>"
             f"<td class=num>{r['rows_quarantined'] or 0:,}</td>"
-            f"<td>{_cell(LEDGER_STATUS_ZH.get(r['status'], r['status']))}</td>"
+            f"<td>{_cell(labels.vocab('ledger_status', r['status']))}</td>"
             f"<td>{_cell(r['message'])}</td>"
             "</tr>"
         )
-    head = ("<tr><th>文件</th><th>实体</th><th>读取</th><th>载入</th><th>隔离</th><th>状态</th>"
-            "<th>说明</th></tr>")
+    head = _head(labels, "file_name", "entity", "rows_read", "rows_loaded", "rows_quarantined",
+                 "status", "message")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -128,49 +134,58 @@ def render(
     ledger: pl.DataFrame | None = None,
     params: Params | None = None,
     gate_seconds: float | None = None,
+    labels: Labels | None = None,
 ) -> str:
     """The report page as a string (pure: everything it shows is passed in)."""
+    labels = labels or from_files()
+    text = labels.text
     errors = [r for r in records if r["status"] == "fail" and r["severity"] == "error"]
     warns = [r for r in records if r["status"] == "fail" and r["severity"] == "warn"]
     passed = [r for r in records if r["status"] == "pass"]
-    title = "数据质量报告" if kind == "build" else "数据质量检查（按需）"
+    title = text("report.title_build" if kind == "build" else "report.title_check")
     status = (build or {}).get("status")
     if kind == "check":
-        verdict = "已发布的数据仓库通过了全部错误级检查" if not errors else "已发布的数据仓库有未通过的错误级检查"
+        verdict = text("report.verdict_check_ok" if not errors else "report.verdict_check_bad")
     elif status == "published":
-        verdict = "已发布：全部错误级检查通过" + (f"，{len(warns)} 项警告" if warns else "")
+        verdict = text("report.verdict_published") + (
+            text("report.verdict_warnings", count=len(warns)) if warns else "")
     else:
         failed = (build or {}).get("failed_check")
-        verdict = f"未发布，已保留上一次发布的数据仓库：检查 {failed} 未通过" if failed else "未发布"
+        verdict = (text("report.verdict_failed_check", check=failed) if failed
+                   else text("report.verdict_failed"))
     ok = not errors and (kind == "check" or status == "published")
-    facts = [("构建", build_id)]
+    facts = [(labels.column("build_id"), build_id)]
     if build:
         facts += [
-            ("状态", BUILD_STATUS_ZH.get(build.get("status"), build.get("status"))),
-            ("as_of", build.get("as_of")),
-            ("开始", build.get("started_at")),
-            ("结束", build.get("finished_at")),
+            (labels.column("status"), labels.vocab("build_status", build.get("status"))),
+            (labels.column("as_of"), build.get("as_of")),
+            (labels.column("started_at"), build.get("started_at")),
+            (labels.column("finished_at"), build.get("finished_at")),
         ]
     if gate_seconds is not None:
-        facts.append(("质量门用时", f"{gate_seconds:.1f} 秒"))
+        facts.append((text("report.gate_seconds"), text("report.seconds", seconds=f"{gate_seconds:.1f}")))
     fact_rows = "".join(f"<tr><th>{escape(k)}</th><td>{_cell(v)}</td></tr>" for k, v in facts)
     cards = "".join(
-        f'<div class="card">{label}<b>{n}</b></div>'
-        for label, n in (("检查", len(records)), ("通过", len(passed)), ("警告", len(warns)),
-                         ("错误", len(errors)))
+        f'<div class="card">{escape(label)}<b>{n}</b></div>'
+        for label, n in ((text("report.card_checks"), len(records)),
+                         (labels.vocab("check_status", "pass"), len(passed)),
+                         (labels.vocab("check_severity", "warn"), len(warns)),
+                         (labels.vocab("check_severity", "error"), len(errors)))
     )
     by_table: dict[str, list[dict[str, Any]]] = {}
     for r in _order(records):
         by_table.setdefault(r["table_name"] or "-", []).append(r)
-    tables = "".join(_table_section(name, rows) for name, rows in sorted(by_table.items()))
+    tables = "".join(_table_section(name, rows, labels) for name, rows in sorted(by_table.items()))
     param_rows = ""
     if params is not None:
         param_rows = "".join(
             f"<tr><td><code>{escape(k)}</code></td><td class=num>{_cell(v)}</td></tr>" for k, v in params.flat()
         )
-        param_rows = (f"<table><tr><th>参数</th><th>值</th></tr>{param_rows}</table>"
-                      f"<p class=sub>来源：{escape('；'.join(params.sources))}</p>")
-    ledger_html = _ledger_rows(ledger) if ledger is not None else "<p>（按需检查不列出交付文件）</p>"
+        param_rows = (f"<table>{_head(labels, 'report.col_parameter', 'report.col_value')}"
+                      f"{param_rows}</table><p class=sub>"
+                      f"{escape(text('report.params_source', sources='；'.join(params.sources)))}</p>")
+    ledger_html = (_ledger_rows(ledger, labels) if ledger is not None
+                   else f"<p>{text('report.ledger_on_demand')}</p>")
     generated = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -182,21 +197,20 @@ def render(
 </head>
 <body>
 <h1>{escape(title)}</h1>
-<p class="sub">信访数据仓库 · 构建 {escape(build_id)}</p>
+<p class="sub">{escape(text("report.subtitle", build_id=build_id))}</p>
 <div class="verdict {'ok' if ok else 'bad'}">{escape(verdict)}</div>
 <div class="cards">{cards}</div>
 <table>{fact_rows}</table>
-<h2>未通过的检查</h2>
-{_check_rows(_order(errors + warns))}
-<h2>本次判定的交付文件</h2>
+<h2>{text("report.heading_failed")}</h2>
+{_check_rows(_order(errors + warns), labels)}
+<h2>{text("report.heading_ledger")}</h2>
 {ledger_html}
-<h2>全部检查（按表）</h2>
-<p class="sub">错误级检查未通过时不发布；警告级检查未通过时照常发布并在此列出。dbt 数据测试与
-Great Expectations 检查一并列出。</p>
+<h2>{text("report.heading_all")}</h2>
+<p class="sub">{text("report.all_note")}</p>
 {tables}
-<h2>质量门槛</h2>
-{param_rows or '<p>（无）</p>'}
-<footer>生成于 {generated}。本报告离线生成，不引用任何外部资源。</footer>
+<h2>{text("report.heading_params")}</h2>
+{param_rows or f"<p>{text('report.no_params')}</p>"}
+<footer>{text("report.footer", generated=generated)}</footer>
 </body>
 </html>
 """
@@ -231,8 +245,10 @@ def write_build_report(build_id: str, gate_seconds: float | None = None) -> Path
 def write_check_report(build_id: str, records: list[dict[str, Any]],
                        gate_seconds: float | None = None) -> Path:
     from pipelines.gates.config import load_params
+    from pipelines.labels import published
 
-    html = render(build_id, records, kind="check", params=load_params(), gate_seconds=gate_seconds)
+    html = render(build_id, records, kind="check", params=load_params(), gate_seconds=gate_seconds,
+                  labels=published())
     path = report_path(build_id, "check")
     fsutil.write_text_atomic(html, path)
     return path
