@@ -4,8 +4,9 @@ Report pages (`filters`, `overview`, `villages`, `cadres`, `handling`) read a `S
 the published build in one connection from `pipelines.warehouse.connect()`; it is cached
 under $XINFANG_HOME, the build id and the filters, so a new build is seen on the next request
 and repeated renders cost nothing. The ranking columns and decision marts (CONTRACT §5) are
-part of every build (enforced contracts). The data-quality page's snapshot also reads the audit records, so its key
-adds a fingerprint of the audit files (a new ingest shows at once). The cache is
+part of every build (enforced contracts). The data-quality page's snapshot also reads the
+audit records, so its key adds a fingerprint of the audit files (a new ingest shows at
+once). The cache is
 Flask-Caching's SimpleCache, bound to the Dash server by `init_cache`; outside an app (tests,
 scripts) the functions compute directly.
 """

@@ -153,6 +153,19 @@ def town_control(prefix: str, towns: list[dict[str, Any]], town: Any, lang: str,
                             town if town in codes else default))
 
 
+def scope_name(snap: data.Snapshot, lang: str, first_key: str) -> str:
+    """The chosen town's name, or what the first option says (whole county, all towns, ...)."""
+    if not snap["town"]:
+        return i18n.t(f"text.{first_key}", lang)
+    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
+    return names.get(snap["town"], snap["town"])
+
+
+def file_stem(title: str, snap: data.Snapshot, lang: str, first_key: str) -> str:
+    """A download's file name: what it shows, the year and the scope."""
+    return f"{title.replace(' · ', '_')}_{snap['year']}_{scope_name(snap, lang, first_key)}"
+
+
 def scope_id(prefix: str, first_key: str) -> str:
     return f"{prefix}-scope" if first_key == data.COUNTY else f"{prefix}-town"
 
@@ -174,20 +187,10 @@ def download_controls(prefix: str, lang: str) -> dbc.Col:
     return dbc.Col(
         html.Div(
             [
-                dbc.Button(
-                    i18n.t("text.download_csv", lang),
-                    id=f"{prefix}-csv",
-                    color="secondary",
-                    outline=True,
-                    size="sm",
-                    className="me-2",
-                ),
-                dbc.Button(
-                    i18n.t("text.download_xlsx", lang),
-                    id=f"{prefix}-xlsx",
-                    color="secondary",
-                    outline=True,
-                    size="sm",
+                *(
+                    dbc.Button(i18n.t(f"text.download_{fmt}", lang), id=f"{prefix}-{fmt}",
+                               color="secondary", outline=True, size="sm", className=margin)
+                    for fmt, margin in (("csv", "me-2"), ("xlsx", ""))
                 ),
                 dcc.Download(id=f"{prefix}-download"),
             ],
@@ -244,6 +247,27 @@ def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any
         return report_page(path, prefix, lang, title, intro, no_build_alert(lang))
     return report_page(path, prefix, lang, title, intro,
                        [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+
+
+def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str | None,
+                   year: Any, town: Any) -> html.Div:
+    """A report page filtered by year and town (or scope) only."""
+    lang = i18n.lang_of(lang)
+    return report_layout(path, prefix, page, lang, data.filters, lambda meta: [
+        year_control(prefix, meta["years"], year, lang),
+        town_control(prefix, meta["towns"], town, lang, first_key),
+    ])
+
+
+def ranking_head(snap: data.Snapshot, prefix: str, title: str, table: tables.Table,
+                 cards: dbc.Row, lang: str) -> list[Any]:
+    """The top of a ranking page: the build stamp, the headline counts, the ranking grid."""
+    return [
+        build_stamp(snap.build, lang),
+        cards,
+        section(title, grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
+                                     height=480), id_=f"{prefix}-ranking"),
+    ]
 
 
 def register_report(prefix: str, path: str, first_key: str, read: Any, render: Any,
@@ -323,6 +347,18 @@ def stat_cards(prefix: str, cards: list[tuple[str, Any]], lang: str) -> dbc.Row:
 def column(field: str, lang: str, kind: str = "text", **kwargs: Any) -> tables.Column:
     """A table column headed by the seed's label of its field (`column.<field>`)."""
     return tables.Column(field, i18n.column(field, lang), kind, **kwargs)
+
+
+def grouped(lang: str, group_key: str, fields: Any) -> list[tables.Column]:
+    """Columns (field, kind) under one group header (`group.<name>`)."""
+    group = i18n.t(group_key, lang)
+    return [column(field, lang, kind, group=group) for field, kind in fields]
+
+
+def rank_columns(lang: str) -> list[tables.Column]:
+    """The simulated ranking's columns: median rank, 90% interval, top and bottom decile."""
+    return grouped(lang, "group.rank", [("rank_median", "int"), ("rank_interval", "text"),
+                                        ("p_top_decile", "prob"), ("p_bottom_decile", "prob")])
 
 
 def simple_table(head: list[str], body: list[list[Any]], id_: str,

@@ -19,11 +19,7 @@ components.register_page(__name__, PATH, "cadres", 2)
 
 def layout(lang: str | None = None, year: str | None = None, town: str | None = None,
            **_query: Any) -> html.Div:
-    lang = i18n.lang_of(lang)
-    return components.report_layout(PATH, PREFIX, "cadres", lang, data.filters, lambda meta: [
-        components.year_control(PREFIX, meta["years"], year, lang),
-        components.town_control(PREFIX, meta["towns"], town, lang, "all_cadres"),
-    ])
+    return components.filters_layout(PATH, PREFIX, "cadres", "all_cadres", lang, year, town)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -31,15 +27,8 @@ def layout(lang: str | None = None, year: str | None = None, town: str | None = 
 # ---------------------------------------------------------------------------------------------
 
 
-def _town_name(snap: data.Snapshot, lang: str) -> str:
-    if not snap["town"]:
-        return i18n.t("text.all_cadres", lang)
-    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
-    return names.get(snap["town"], snap["town"])
-
-
 def _stem(snap: data.Snapshot, lang: str) -> str:
-    return f"{i18n.t('text.cadre_ranking_title', lang)}_{snap['year']}_{_town_name(snap, lang)}"
+    return components.file_stem(i18n.t("text.cadre_ranking_title", lang), snap, lang, "all_cadres")
 
 
 def _interval(row: dict[str, Any]) -> str | None:
@@ -62,26 +51,20 @@ def shown_rows(snap: data.Snapshot) -> list[dict[str, Any]]:
 
 def ranking_table(snap: data.Snapshot, lang: str) -> tables.Table:
     C = components.column
-    t = i18n.t
-    g_rank, g_handling = t("group.rank", lang), t("group.handling", lang)
-    g_decision = t("group.decision", lang)
     columns: list[tables.Column] = [
         C("cadre_name", lang, width=80, pinned=True),
         C("unit_name", lang, width=150),
         C("post", lang, width=110),
-        C("rank_median", lang, "int", group=g_rank),
-        C("rank_interval", lang, width=92, group=g_rank),
-        C("p_top_decile", lang, "prob", group=g_rank),
-        C("p_bottom_decile", lang, "prob", group=g_rank),
-        *[C(name, lang, "int", group=g_handling)
-          for name in ("cases_assigned", "cases_as_lead", "cases_as_responsible", "closed")],
-        *[C(name, lang, "pct", group=g_handling)
-          for name in ("on_time_rate", "ceased_rate", "satisfaction_rate")],
-        C("repeats_after_close", lang, "int", group=g_handling),
-        C("escalations", lang, "int", group=g_handling),
-        C("is_advanced_candidate", lang, "mark", group=g_decision),
-        C("accountability_flags", lang, "int", group=g_decision),
-        C("is_insufficient_data", lang, "alert", group=g_decision),
+        *components.rank_columns(lang),
+        *components.grouped(lang, "group.handling", [
+            ("cases_assigned", "int"), ("cases_as_lead", "int"), ("cases_as_responsible", "int"),
+            ("closed", "int"), ("on_time_rate", "pct"), ("ceased_rate", "pct"),
+            ("satisfaction_rate", "pct"), ("repeats_after_close", "int"), ("escalations", "int"),
+        ]),
+        *components.grouped(lang, "group.decision", [
+            ("is_advanced_candidate", "mark"), ("accountability_flags", "int"),
+            ("is_insufficient_data", "alert"),
+        ]),
     ]
     return tables.Table.of(_stem(snap, lang), columns, shown_rows(snap))
 
@@ -94,15 +77,11 @@ def render(snap: data.Snapshot, lang: str) -> Any:
     table = ranking_table(snap, lang)
     chart = figures.rank_intervals(shown_rows(snap), "cadre_name", lang, limit=RANK_CHART_LIMIT)
     decisions = snap["decisions"]
+    title = i18n.t("text.cadre_ranking_title", lang)
     return [
-        components.build_stamp(snap.build, lang),
-        summary_cards(snap, table, lang),
-        components.section(
-            i18n.t("text.cadre_ranking_title", lang) + " · " + _town_name(snap, lang),
-            components.grid_or_empty(table, f"{PREFIX}-grid", lang, max_auto_rows=12,
-                                     height=480),
-            id_=f"{PREFIX}-ranking",
-        ),
+        *components.ranking_head(
+            snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_cadres')}", table,
+            summary_cards(snap, table, lang), lang),
         dbc.Row(
             [
                 dbc.Col(components.section(

@@ -30,23 +30,12 @@ components.register_page(__name__, PATH, "handling", 3)
 
 def layout(lang: str | None = None, year: str | None = None, town: str | None = None,
            **_query: Any) -> html.Div:
-    lang = i18n.lang_of(lang)
-    return components.report_layout(PATH, PREFIX, "handling", lang, data.filters, lambda meta: [
-        components.year_control(PREFIX, meta["years"], year, lang),
-        components.town_control(PREFIX, meta["towns"], town, lang, data.COUNTY),
-    ])
+    return components.filters_layout(PATH, PREFIX, "handling", data.COUNTY, lang, year, town)
 
 
 # ---------------------------------------------------------------------------------------------
 # Views
 # ---------------------------------------------------------------------------------------------
-
-
-def _scope_name(snap: data.Snapshot, lang: str) -> str:
-    if not snap["town"]:
-        return i18n.t("text.county", lang)
-    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
-    return names.get(snap["town"], snap["town"])
 
 
 def render(snap: data.Snapshot, lang: str) -> Any:
@@ -58,7 +47,7 @@ def render(snap: data.Snapshot, lang: str) -> Any:
     if snap["year"] is None or row is None:
         return components.no_data_year(snap, lang)
     prev = next((r for r in by_year if r["year"] == snap["year"] - 1), None)
-    scope = _scope_name(snap, lang)
+    scope = components.scope_name(snap, lang, data.COUNTY)
     table = towns_table(snap, lang)
     return [
         stamp,

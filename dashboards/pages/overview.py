@@ -19,11 +19,7 @@ components.register_page(__name__, PATH, "overview", 0)
 
 def layout(lang: str | None = None, year: str | None = None, town: str | None = None,
            **_query: Any) -> html.Div:
-    lang = i18n.lang_of(lang)
-    return components.report_layout(PATH, PREFIX, "overview", lang, data.filters, lambda meta: [
-        components.year_control(PREFIX, meta["years"], year, lang),
-        components.town_control(PREFIX, meta["towns"], town, lang, data.COUNTY),
-    ])
+    return components.filters_layout(PATH, PREFIX, "overview", data.COUNTY, lang, year, town)
 
 
 @callback(
@@ -51,15 +47,8 @@ def drill(click: dict[str, Any] | None, back: int | None) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def _scope_name(snap: data.Snapshot, lang: str) -> str:
-    if not snap["town"]:
-        return i18n.t("text.county", lang)
-    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
-    return names.get(snap["town"], snap["town"])
-
-
 def _stem(snap: data.Snapshot, lang: str) -> str:
-    return f"{i18n.t('page.overview', lang).replace(' · ', '_')}_{snap['year']}_{_scope_name(snap, lang)}"
+    return components.file_stem(i18n.t("page.overview", lang), snap, lang, data.COUNTY)
 
 
 def render(snap: data.Snapshot, lang: str) -> Any:
@@ -93,7 +82,7 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                 dbc.Col(drill_section(snap, lang), xl=4),
                 dbc.Col(
                     components.section(
-                        i18n.t("text.drill_table_title", lang) + " · " + _scope_name(snap, lang),
+                        i18n.t("text.drill_table_title", lang) + " · " + components.scope_name(snap, lang, data.COUNTY),
                         components.grid_or_empty(drill_table(snap, lang), f"{PREFIX}-grid", lang),
                         id_=f"{PREFIX}-table",
                     ),
@@ -203,7 +192,7 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
     town = snap["town"]
     children = snap["children"]
     if town:
-        level, title = "villages", i18n.t("text.drill_town_title", lang, town=_scope_name(snap, lang))
+        level, title = "villages", i18n.t("text.drill_town_title", lang, town=components.scope_name(snap, lang, data.COUNTY))
         reference = snap.get("standards", {}).get("petitions_per_1k")
     else:
         level, title = "towns", i18n.t("text.drill_county_title", lang)
@@ -231,37 +220,25 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
 
 def drill_table(snap: data.Snapshot, lang: str) -> tables.Table:
     """The towns of the county (or the villages of a town) as the drill-down shows them."""
-    C = components.column
-    counts = [C(c, lang, "int") for c in data.INDICATORS[1:]]
-    if snap["town"]:
-        rows = [{**r, "village_name": r["name"]} for r in snap["children"]]
-        columns = [
-            C("village_name", lang, width=110, pinned=True),
-            C("population", lang, "int"),
-            C("petitions", lang, "int"),
-            C("petitions_per_1k", lang, "dec2"),
-            *counts,
-            C("visits", lang, "int"),
-            C("is_meets_standard", lang, "flag"),
-        ]
-        return tables.Table.of(_stem(snap, lang), columns, rows)
+    town = bool(snap["town"])
+    name = "village_name" if town else "town_name"
     rows = []
     for r in snap["children"]:
-        flags = [r.get(data.CONTROL_FLAGS[c]) for c in data.INDICATORS[1:]]
-        known = [f for f in flags if f is not None]
-        rows.append({**r, "town_name": r["name"],
+        known = [f for f in (r.get(data.CONTROL_FLAGS[c]) for c in data.INDICATORS[1:])
+                 if f is not None]
+        rows.append({**r, name: r["name"],
                      "controls": f"{sum(known)}/{len(known)}" if known else None})
-    columns = [
-        C("town_name", lang, width=100, pinned=True),
-        C("population", lang, "int"),
-        C("petitions", lang, "int"),
-        C("petitions_prev_year", lang, "int"),
-        C("petitions_per_1k", lang, "dec2"),
-        *counts,
-        C("repeat_visit_share", lang, "pct"),
-        C("is_low_running", lang, "flag"),
-        C("controls", lang),
+    fields = [
+        ("population", "int"),
+        ("petitions", "int"),
+        *([] if town else [("petitions_prev_year", "int")]),
+        ("petitions_per_1k", "dec2"),
+        *((c, "int") for c in data.INDICATORS[1:]),
+        *([("visits", "int"), ("is_meets_standard", "flag")] if town else
+          [("repeat_visit_share", "pct"), ("is_low_running", "flag"), ("controls", "text")]),
     ]
+    columns = [components.column(name, lang, width=110 if town else 100, pinned=True),
+               *(components.column(field, lang, kind) for field, kind in fields)]
     return tables.Table.of(_stem(snap, lang), columns, rows)
 
 

@@ -54,35 +54,15 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                     dcc.Store(id=f"{PREFIX}-lang", data=lang),
                     _build_banner(snap, lang),
                     _totals_row(snap, lang),
-                    components.section(
-                        i18n.t("text.checks_title", lang), _checks(snap, lang), id_="checks"
-                    ),
-                    components.section(
-                        i18n.t("text.ledger_title", lang), _ledger_grid(snap, lang), id_="ledger"
-                    ),
+                    _section("checks", _checks(snap, lang), lang),
+                    _section("ledger", _ledger_grid(snap, lang), lang),
                     dbc.Row(
                         [
-                            dbc.Col(
-                                components.section(
-                                    i18n.t("text.quarantine_title", lang),
-                                    _quarantine(snap, lang),
-                                    id_="quarantine",
-                                ),
-                                lg=7,
-                            ),
-                            dbc.Col(
-                                components.section(
-                                    i18n.t("text.entities_title", lang),
-                                    _entity_table(snap, lang),
-                                    id_="entities",
-                                ),
-                                lg=5,
-                            ),
+                            dbc.Col(_section("quarantine", _quarantine(snap, lang), lang), lg=7),
+                            dbc.Col(_section("entities", _entity_table(snap, lang), lang), lg=5),
                         ]
                     ),
-                    components.section(
-                        i18n.t("text.builds_title", lang), _builds(snap, lang), id_="builds"
-                    ),
+                    _section("builds", _builds(snap, lang), lang),
                     html.P(i18n.t("text.audit_note", lang), className="text-muted small"),
                 ],
                 fluid=True,
@@ -90,6 +70,11 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             ),
         ]
     )
+
+
+def _section(name: str, children: Any, lang: str) -> dbc.Card:
+    """A titled part of the page (`text.<name>_title`), its id the name."""
+    return components.section(i18n.t(f"text.{name}_title", lang), children, id_=name)
 
 
 @callback(
@@ -126,44 +111,32 @@ def _checks(snap: data.QualitySnapshot, lang: str) -> Any:
     )
     rows = [{**c, "status": i18n.vocab("check_status", c["status"], lang),
              "severity": i18n.vocab("check_severity", c["severity"], lang)} for c in snap.checks]
-    C = components.column
-    table = tables.Table.of(
-        "checks",
-        [
-            C("status", lang, width=80),
-            C("severity", lang, width=80),
-            C("table_name", lang, width=160),
-            C("check_name", lang, width=320, tooltip_field="check_name"),
-            C("observed", lang, width=90),
-            C("detail", lang, width=160),
-        ],
-        rows,
-    )
     color = "success" if not failed else ("warning" if len(warned) == len(failed) else "danger")
     return [
         dbc.Alert(summary, color=color, className="py-2", id="checks-summary"),
-        tables.grid(table, "checks-grid", lang, max_auto_rows=8, height=320),
+        _text_grid("checks", rows, (("status", 80), ("severity", 80), ("table_name", 160),
+                                    ("check_name", 320), ("observed", 90), ("detail", 160)),
+                   lang, max_auto_rows=8),
     ]
+
+
+def _text_grid(name: str, rows: list[dict[str, Any]], widths: tuple[tuple[str, int], ...],
+               lang: str, max_auto_rows: int) -> Any:
+    """A grid of text columns (field, minimum width); long check names show in a tooltip."""
+    columns = [components.column(field, lang, width=width,
+                                 tooltip_field=field if field == "check_name" else None)
+               for field, width in widths]
+    return tables.grid(tables.Table.of(name, columns, rows), f"{name}-grid", lang,
+                       max_auto_rows=max_auto_rows, height=320)
 
 
 def _builds(snap: data.QualitySnapshot, lang: str) -> Any:
     if not snap.builds:
         return components.empty_state(i18n.t("text.no_builds", lang), id_="builds-empty")
     rows = [{**b, "status": i18n.vocab("build_status", b["status"], lang)} for b in snap.builds]
-    C = components.column
-    table = tables.Table.of(
-        "builds",
-        [
-            C("build_id", lang, width=190),
-            C("status", lang, width=80),
-            C("as_of", lang, width=110),
-            C("started_at", lang, width=170),
-            C("finished_at", lang, width=170),
-            C("failed_check", lang, width=200),
-        ],
-        rows,
-    )
-    return tables.grid(table, "builds-grid", lang, max_auto_rows=10, height=320)
+    return _text_grid("builds", rows, (("build_id", 190), ("status", 80), ("as_of", 110),
+                                       ("started_at", 170), ("finished_at", 170),
+                                       ("failed_check", 200)), lang, max_auto_rows=10)
 
 
 def ledger_table(snap: data.QualitySnapshot, lang: str) -> tables.Table:

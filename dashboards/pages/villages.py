@@ -59,15 +59,8 @@ def denominator_label(column: str, lang: str) -> str:
     return i18n.t(key, lang)
 
 
-def _town_name(snap: data.Snapshot, lang: str) -> str:
-    if not snap["town"]:
-        return i18n.t("text.all_towns", lang)
-    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
-    return names.get(snap["town"], snap["town"])
-
-
 def _stem(snap: data.Snapshot, lang: str) -> str:
-    return f"{i18n.t('text.ranking_title', lang)}_{snap['year']}_{_town_name(snap, lang)}"
+    return components.file_stem(i18n.t("text.ranking_title", lang), snap, lang, "all_towns")
 
 
 def _with_interval(row: dict[str, Any]) -> dict[str, Any]:
@@ -102,26 +95,21 @@ STANDARD_FLAGS = (
 
 def ranking_table(snap: data.Snapshot, lang: str) -> tables.Table:
     C = components.column
-    t = i18n.t
-    g_rank, g_volume = t("group.rank", lang), t("group.volume", lang)
-    g_standard, g_decision = t("group.standard", lang), t("group.decision", lang)
     columns: list[tables.Column] = [
         C("village_name", lang, width=96, pinned=True),
         C("town_name", lang, width=84),
-        C("rank_median", lang, "int", group=g_rank),
-        C("rank_interval", lang, width=92, group=g_rank),
-        C("p_top_decile", lang, "prob", group=g_rank),
-        C("p_bottom_decile", lang, "prob", group=g_rank),
-        C("population", lang, "int", group=g_volume),
-        C("petitions", lang, "int", group=g_volume),
-        C("petitions_per_1k", lang, "dec2", group=g_volume),
-        C("petitions_per_1k_eb", lang, "dec2", group=g_volume),
-        *[C(flag, lang, "flag", group=g_standard) for flag in STANDARD_FLAGS],
-        C("is_meets_standard", lang, "flag", group=g_standard),
-        C("is_model_village", lang, "mark", group=g_decision),
-        C("is_under_registration_signal", lang, "alert", group=g_decision),
-        C("accountability_flags", lang, "int", group=g_decision),
-        C("is_insufficient_data", lang, "alert", group=g_decision),
+        *components.rank_columns(lang),
+        *components.grouped(lang, "group.volume", [
+            ("population", "int"), ("petitions", "int"), ("petitions_per_1k", "dec2"),
+            ("petitions_per_1k_eb", "dec2"),
+        ]),
+        *components.grouped(lang, "group.standard", [
+            *((flag, "flag") for flag in STANDARD_FLAGS), ("is_meets_standard", "flag"),
+        ]),
+        *components.grouped(lang, "group.decision", [
+            ("is_model_village", "mark"), ("is_under_registration_signal", "alert"),
+            ("accountability_flags", "int"), ("is_insufficient_data", "alert"),
+        ]),
     ]
     return tables.Table.of(_stem(snap, lang), columns, shown_rows(snap))
 
@@ -138,15 +126,11 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
     figure_spec = {**spec, "label": label,
                    "denominator_label": denominator_label(spec["denominator"], lang)}
     funnel = figures.funnel(snap["rows"], figure_spec, lang, highlight_town=snap["town"])
+    title = i18n.t("text.ranking_title", lang)
     return [
-        components.build_stamp(snap.build, lang),
-        summary_cards(snap, table, lang),
-        components.section(
-            i18n.t("text.ranking_title", lang) + " · " + _town_name(snap, lang),
-            components.grid_or_empty(table, f"{PREFIX}-grid", lang, max_auto_rows=12,
-                                     height=480),
-            id_=f"{PREFIX}-ranking",
-        ),
+        *components.ranking_head(
+            snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_towns')}", table,
+            summary_cards(snap, table, lang), lang),
         dbc.Row(
             [
                 dbc.Col(
