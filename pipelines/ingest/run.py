@@ -341,19 +341,16 @@ def print_summary(outcome: IngestResult) -> None:
     labels = from_files()
     both = labels.both
 
-    def column(name: str) -> str:
-        return f"{labels.column(name)} ({labels.column(name, 'en')})"
-
     out = Console() if sys.stdout.isatty() else Console(width=160)
     if not outcome.files:
         out.print(both("ingest.no_files"))
         return
     table = Table(title=both("ingest.title"))
-    table.add_column(column("file_name"), no_wrap=True)
+    table.add_column(both("column.file_name"), no_wrap=True)
     table.add_column(both("ingest.col_kind"))
     for name in ("rows_read", "rows_loaded", "rows_quarantined"):
-        table.add_column(column(name), justify="right")
-    table.add_column(column("status"))
+        table.add_column(both(f"column.{name}"), justify="right")
+    table.add_column(both("column.status"))
     for r in outcome.files:
         name = r.output.split("/")[-1] if r.output and "/" in r.output else r.entity
         kind = (r.entity or "?") + (f" · {name}" if name != r.entity else "")
@@ -377,6 +374,7 @@ def print_summary(outcome: IngestResult) -> None:
                     refused=len(refused)),
         soft_wrap=True, highlight=False,
     )
-    refused_label = f"{labels.vocab('ledger_status', 'refused')} ({labels.vocab('ledger_status', 'refused', 'en')})"
+    refused_label = labels.vocab("ledger_status", "refused")
     for r in refused:
-        console.print(f"[red]{refused_label}[/] {r.path}: {r.message}", soft_wrap=True, highlight=False)
+        console.print(f"[red]{refused_label} (refused)[/] {r.path}: {r.message}", soft_wrap=True,
+                      highlight=False)
