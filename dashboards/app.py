@@ -62,7 +62,7 @@ def create_app() -> dash.Dash:
         external_stylesheets=[BOOTSTRAP_CSS],
         external_scripts=list(BOOTSTRAP_JS),
         index_string=INDEX_STRING,
-        title=i18n.t("app_title"),
+        title=i18n.t("app.title"),
         update_title=None,
         suppress_callback_exceptions=True,
     )

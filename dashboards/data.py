@@ -1,9 +1,8 @@
 """Every query the dashboards run. Short-lived read-only connections, cached per state.
 
 Report pages (`filters`, `overview`, `villages`, `cadres`, `handling`) read a `Snapshot` of
-the published build in one connection from `pipelines.warehouse.connect()`. Columns that
-another engineer's models add later (the ranking columns of CONTRACT §5, the decision marts)
-are looked up in information_schema and used when present.
+the published build in one connection from `pipelines.warehouse.connect()`. The ranking
+columns and decision marts (CONTRACT §5) are part of every build (enforced contracts).
 
 Caching is Flask-Caching's `Cache.memoize` (a SimpleCache bound to the Dash server with
 `cache.init_app`): the published build id is an argument of every memoized read, with
@@ -245,13 +244,13 @@ CONTROL_FLAGS = {
     "collective_petitions": "is_collective_controlled",
     "abnormal_petitions": "is_abnormal_controlled",
 }
-# Decision marts of the ranking model (CONTRACT §5, reference/ranking-methods.md): for each
-# list, the accepted table names; the first one present in the build is read.
-DECISION_MARTS: dict[str, tuple[str, ...]] = {
-    "model_villages": ("fct_model_village_list",),
-    "under_registration": ("fct_under_registration_flags",),
-    "cadre_candidates": ("fct_cadre_candidates",),
-    "accountability": ("fct_accountability_flags",),
+# Decision marts of the ranking model (CONTRACT §5, reference/ranking-methods.md): the mart,
+# the column naming the unit, and the kind of unit.
+DECISION_MARTS: dict[str, tuple[str, str, str]] = {
+    "model_villages": ("fct_model_village_list", "village_code", "village"),
+    "under_registration": ("fct_under_registration_flags", "village_code", "village"),
+    "cadre_candidates": ("fct_cadre_candidates", "cadre_id", "cadre"),
+    "accountability": ("fct_accountability_flags", "unit_id", "cadre"),
 }
 
 
@@ -271,10 +270,6 @@ class Snapshot:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.payload.get(key, default)
-
-
-def scope_type_of(scope: str | None) -> str:
-    return COUNTY if scope in (None, "", COUNTY) else "town"
 
 
 def filters() -> Snapshot:
@@ -403,12 +398,9 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
 def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
     base = _settle(con, year, town)
     year, town = base["year"], base["town"]
-    columns = table_columns(con, "marts", "fct_village_year")
-    out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
-    out["standards"] = _standards(con)
-    definitions = _ranking_indicators(con)
-    out["specs"] = funnel_specs(definitions, columns)
-    out["indicator_labels"] = _indicator_labels(definitions)
+    out: dict[str, Any] = {**base, "standards": _standards(con)}
+    out["specs"] = funnel_specs(_records(con, "select * from seeds.ranking_indicators"),
+                                table_columns(con, "marts", "fct_village_year"))
     if year is None:
         return {**out, "rows": [], "decisions": {}}
     parameters = funnel_parameters(con, "village", year)
@@ -433,7 +425,7 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
                 value, n = r.get(rate), r.get(den)
                 r[spec["numerator"]] = None if value is None or n is None else value * n
     out["decisions"] = {
-        kind: _decision_rows(con, kind, year, town) for kind in ("model_villages", "under_registration")
+        kind: _decision_rows(con, kind, year) for kind in ("model_villages", "under_registration")
     }
     return out
 
@@ -441,9 +433,7 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
 def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
     base = _settle(con, year, town)
     year, town = base["year"], base["town"]
-    columns = table_columns(con, "marts", "fct_cadre_year")
-    out: dict[str, Any] = {**base, "columns": columns, "is_ranked": "rank_median" in columns}
-    out["indicator_labels"] = _indicator_labels(_ranking_indicators(con))
+    out: dict[str, Any] = dict(base)
     if year is None:
         return {**out, "rows": [], "decisions": {}}
     where = "where c.year = ?" + (" and d.town_code = ?" if town else "")
@@ -459,7 +449,7 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
         [year] + ([town] if town else []),
     )
     out["decisions"] = {
-        kind: _decision_rows(con, kind, year, town, cadre=True)
+        kind: _decision_rows(con, kind, year, town)
         for kind in ("cadre_candidates", "accountability")
     }
     return out
@@ -517,70 +507,33 @@ def table_columns(con: Any, schema: str, table: str) -> list[str]:
     ]
 
 
-def _decision_rows(
-    con: Any, kind: str, year: int, town: str | None, *, cadre: bool = False
-) -> list[dict[str, Any]] | None:
-    """Rows of a decision mart for the year (and town) with the unit's name, or None when
-    the build has no such mart. Marts listing both kinds of unit (`unit_type`, `unit_id`)
-    are read for cadres or villages only."""
-    for name in DECISION_MARTS[kind]:
-        columns = table_columns(con, "marts", name)
-        if not columns:
-            continue
-        where, params = [], []
-        if "year" in columns:
-            where.append("m.year = ?")
-            params.append(year)
-        key = "cadre_id" if cadre else "village_code"
-        if "unit_type" in columns and "unit_id" in columns:
-            where.append("m.unit_type = ?")
-            params.append("cadre" if cadre else "village")
-            unit = "m.unit_id"
-        elif key in columns:
-            unit = f"m.{key}"
-        else:
-            return None
-        if cadre:
-            join = f"left join marts.dim_cadre as d on d.cadre_id = {unit}"
-            extra = ", d.cadre_name, d.unit_name, d.post, d.town_code as cadre_town_code"
-            town_column = "d.town_code"
-        else:
-            join = f"left join marts.dim_village as d on d.village_code = {unit}"
-            extra = ", d.village_name, d.town_name, d.town_code as village_town_code"
-            town_column = "d.town_code"
+def _decision_rows(con: Any, kind: str, year: int, town: str | None = None
+                   ) -> list[dict[str, Any]]:
+    """Rows of a decision mart for the year with the unit's name (and town): villages with
+    their town, cadres (of the town, when one is chosen) with their unit and post."""
+    name, unit, unit_type = DECISION_MARTS[kind]
+    where, params = ["m.year = ?"], [year]
+    if kind == "accountability":
+        where.append("m.unit_type = ?")
+        params.append(unit_type)
+    if unit_type == "cadre":
+        join = f"left join marts.dim_cadre as d on d.cadre_id = m.{unit}"
+        extra = ", d.cadre_name, d.unit_name, d.post, d.town_code as cadre_town_code"
         if town:
-            where.append(f"{town_column} = ?")
+            where.append("d.town_code = ?")
             params.append(town)
-        clause = ("where " + " and ".join(where)) if where else ""
-        return _records(con, f"select m.*{extra} from marts.{name} as m {join} {clause}", params)
-    return None
-
-
-def _ranking_indicators(con: Any) -> list[dict[str, Any]]:
-    """The ranking model's indicator definitions (seed ranking_indicators), when present."""
-    if _relation_exists(con, "seeds", "ranking_indicators"):
-        return _records(con, "select * from seeds.ranking_indicators")
-    from pipelines import seeds
-
-    try:
-        return seeds.read_seed("ranking_indicators")
-    except FileNotFoundError:
-        return []
-
-
-def _indicator_labels(definitions: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
-    return {
-        d["indicator"]: {"zh": d.get("label_zh") or d["indicator"],
-                         "en": d.get("label_en") or d["indicator"]}
-        for d in definitions
-    }
+    else:  # the page filters villages by town itself (the cards count the whole list)
+        join = f"left join marts.dim_village as d on d.village_code = m.{unit}"
+        extra = ", d.village_name, d.town_name"
+    return _records(
+        con, f"select m.*{extra} from marts.{name} as m {join} where {' and '.join(where)}",
+        params)
 
 
 def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
     """Village indicators a funnel can be drawn for: the ranking model's ranked indicators
     whose denominator is a column of fct_village_year and whose numerator is one too (or
-    follows from the rate itself: numerator = rate × denominator), else the five counts per
-    1,000 residents."""
+    follows from the rate itself: numerator = rate × denominator)."""
     specs = []
     for d in definitions:
         if d.get("unit_type") != "village" or d.get("role") != "ranked":
@@ -598,33 +551,14 @@ def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[
                 "denominator": d["denominator"],
                 "scale": float(d.get("scale") or 1),
                 "family": d.get("family") or "rate",
-                "label_zh": d.get("label_zh"),
-                "label_en": d.get("label_en"),
             }
         )
-    if specs:
-        return specs
-    return [
-        {
-            "indicator": "petitions_per_1k" if c == "petitions" else f"{c}_per_1k",
-            "numerator": c,
-            "derived_numerator": False,
-            "denominator": "population",
-            "scale": 1000.0,
-            "family": "rate",
-            "label_zh": None,
-            "label_en": None,
-        }
-        for c in INDICATORS
-        if c in columns
-    ]
+    return specs
 
 
 def funnel_parameters(con: Any, unit_type: str, year: int) -> dict[str, dict[str, Any]]:
     """indicator → the funnel parameters the build used that year (mart fct_funnel_parameters:
-    family, scale, θ₀, τ², ...); empty for a build without the mart."""
-    if not _relation_exists(con, "marts", "fct_funnel_parameters"):
-        return {}
+    family, scale, θ₀, τ², ...)."""
     rows = _records(
         con,
         "select * from marts.fct_funnel_parameters where unit_type = ? and year = ?",

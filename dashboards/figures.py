@@ -70,9 +70,9 @@ def empty_figure(message: str, height: int = 220) -> go.Figure:
 def quarantine_by_reason(rows: list[dict[str, Any]], lang: str = "zh") -> go.Figure:
     """Horizontal bars: quarantined rows per reason, the largest on top."""
     if not rows:
-        return empty_figure(i18n.t("no_quarantine", lang))
+        return empty_figure(i18n.t("text.no_quarantine", lang))
     ordered = sorted(rows, key=lambda r: r["rows"])
-    labels = [i18n.reason_label(r["reason"], lang) for r in ordered]
+    labels = [i18n.vocab("quarantine_reason", r["reason"], lang) for r in ordered]
     values = [r["rows"] for r in ordered]
     fig = go.Figure(
         go.Bar(
@@ -86,7 +86,7 @@ def quarantine_by_reason(rows: list[dict[str, Any]], lang: str = "zh") -> go.Fig
         )
     )
     fig.update_layout(**_base_layout(max(160, 44 * len(rows) + 60)))
-    fig.update_xaxes(title_text=i18n.t("col_rows", lang), rangemode="tozero", tickformat=",d")
+    fig.update_xaxes(title_text=i18n.t("column.rows", lang), rangemode="tozero", tickformat=",d")
     if max(values) <= 10:
         fig.update_xaxes(dtick=1)
     return fig
@@ -118,7 +118,7 @@ def monthly_trend(
 ) -> go.Figure:
     """Monthly counts with u-chart (or Laney u′) limits drawn on the count scale."""
     if not rows:
-        return empty_figure(i18n.t("no_rows", lang), height)
+        return empty_figure(i18n.t("text.no_rows", lang), height)
     months = [str(r["month_start"])[:10] for r in rows]
     counts = [int(r[indicator] or 0) for r in rows]
     exposures = _month_exposures(rows)
@@ -126,8 +126,8 @@ def monthly_trend(
     centre = [lim.centre * n for n in exposures]
     upper = [u * n for u, n in zip(lim.upper, exposures, strict=True)]
     lower = [lo * n for lo, n in zip(lim.lower, exposures, strict=True)]
-    method = i18n.t("method_laney" if lim.method == "laney" else "method_u", lang)
-    unit = i18n.t("items_unit", lang)
+    method = i18n.t("text.method_laney" if lim.method == "laney" else "text.method_u", lang)
+    unit = i18n.t("text.items_unit", lang)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -137,7 +137,7 @@ def monthly_trend(
             fillcolor="rgba(127, 140, 153, 0.12)",
             line={"width": 0},
             hoverinfo="skip",
-            name=i18n.t("series_limits", lang, method=method),
+            name=i18n.t("text.series_limits", lang, method=method),
         )
     )
     for values in (upper, lower):
@@ -147,7 +147,7 @@ def monthly_trend(
                 y=values,
                 mode="lines",
                 line={"color": LIMIT_COLOR, "width": 1, "dash": "dot", "shape": "hvh"},
-                hovertemplate="%{y:.1f}<extra>" + i18n.t("series_limits", lang, method=method)
+                hovertemplate="%{y:.1f}<extra>" + i18n.t("text.series_limits", lang, method=method)
                 + "</extra>",
                 showlegend=False,
             )
@@ -158,8 +158,8 @@ def monthly_trend(
             y=centre,
             mode="lines",
             line={"color": MUTED_COLOR, "width": 1.2, "dash": "dash"},
-            name=i18n.t("series_centre", lang),
-            hovertemplate="%{y:.1f}<extra>" + i18n.t("series_centre", lang) + "</extra>",
+            name=i18n.t("text.series_centre", lang),
+            hovertemplate="%{y:.1f}<extra>" + i18n.t("text.series_centre", lang) + "</extra>",
         )
     )
     fig.add_trace(
@@ -169,7 +169,7 @@ def monthly_trend(
             mode="lines+markers",
             line={"color": SERIES_COLOR, "width": 2},
             marker={"size": 5},
-            name=i18n.t("series_monthly", lang),
+            name=i18n.t("text.series_monthly", lang),
             hovertemplate="%{x|%Y-%m}：%{y:,} " + unit + "<extra></extra>",
         )
     )
@@ -181,9 +181,9 @@ def monthly_trend(
                 y=[counts[i] for i in flagged],
                 mode="markers",
                 marker={"color": SIGNAL_COLOR, "size": 10, "symbol": "circle-open", "line": {"width": 2.5}},
-                name=i18n.t("series_signal", lang),
+                name=i18n.t("text.series_signal", lang),
                 hovertemplate="%{x|%Y-%m}：%{y:,} " + unit + "<extra>"
-                + i18n.t("series_signal", lang) + "</extra>",
+                + i18n.t("text.series_signal", lang) + "</extra>",
             )
         )
     if year is not None:
@@ -192,9 +192,9 @@ def monthly_trend(
         )
     fig.update_layout(**_base_layout(height))
     fig.update_layout(legend=LEGEND_TOP, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    fig.update_xaxes(title_text=i18n.t("month_axis", lang), tickformat="%Y-%m",
+    fig.update_xaxes(title_text=i18n.t("text.month_axis", lang), tickformat="%Y-%m",
                      dtick="M3" if height >= 300 else "M6", tickangle=0)
-    fig.update_yaxes(title_text=i18n.t("items_axis", lang), rangemode="tozero")
+    fig.update_yaxes(title_text=i18n.t("text.items_axis", lang), rangemode="tozero")
     if max(counts + [0]) <= 8:
         fig.update_yaxes(dtick=1 if max(upper + [0]) <= 8 else None)
     return fig
@@ -205,7 +205,7 @@ def rate_ratio_forest(changes: list[dict[str, Any]], order: list[str], lang: str
     rows = [r for code in order for r in changes if r["indicator"] == code]
     rows = [r for r in rows if r.get("rate_ratio_low") is not None]
     if not rows:
-        return empty_figure(i18n.t("no_prev_year", lang), 260)
+        return empty_figure(i18n.t("text.no_prev_year", lang), 260)
     labels = [i18n.indicator_label(r["indicator"], lang) for r in rows][::-1]
     rows = rows[::-1]
     lows = [max(r["rate_ratio_low"], 0.02) for r in rows]
@@ -248,7 +248,7 @@ def rate_ratio_forest(changes: list[dict[str, Any]], order: list[str], lang: str
     fig.update_layout(margin={"l": 10, "r": 20, "t": 10, "b": 10})
     fig.update_xaxes(
         type="log",
-        title_text=i18n.t("rate_ratio_axis", lang),
+        title_text=i18n.t("text.rate_ratio_axis", lang),
         tickvals=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10],
         ticktext=["0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"],
         range=[math.log10(max(0.03, min(lows) * 0.8)), math.log10(min(60, max(highs) * 1.25))],
@@ -268,16 +268,16 @@ def drill_bars(
     (colour: meets the standard); `customdata` carries the code for the drill-down."""
     rows = [r for r in children if r.get("petitions_per_1k") is not None]
     if not rows:
-        return empty_figure(i18n.t("no_rows", lang), 240)
+        return empty_figure(i18n.t("text.no_rows", lang), 240)
     rows = sorted(rows, key=lambda r: r["petitions_per_1k"])
     flag = "is_low_running" if level == "towns" else "is_meets_standard"
     names = {
-        True: i18n.t("legend_low" if level == "towns" else "legend_meets", lang),
-        False: i18n.t("legend_not_low" if level == "towns" else "legend_not_meets", lang),
-        None: i18n.t("legend_unknown", lang),
+        True: i18n.t("text.legend_low" if level == "towns" else "text.legend_meets", lang),
+        False: i18n.t("text.legend_not_low" if level == "towns" else "text.legend_not_meets", lang),
+        None: i18n.t("text.legend_unknown", lang),
     }
     colors = {True: SERIES_COLOR, False: SIGNAL_COLOR, None: MUTED_COLOR}
-    unit = i18n.t("items_unit", lang)
+    unit = i18n.t("text.items_unit", lang)
     fig = go.Figure()
     for value in (True, False, None):
         part = [r for r in rows if r.get(flag) is value]
@@ -299,7 +299,7 @@ def drill_bars(
             )
         )
     if reference is not None:
-        label = i18n.t("county_average" if level == "towns" else "standard_line", lang)
+        label = i18n.t("text.county_average" if level == "towns" else "text.standard_line", lang)
         fig.add_vline(
             x=reference,
             line={"color": "#343a40", "width": 1.2, "dash": "dash"},
@@ -316,7 +316,7 @@ def drill_bars(
     )
     top = max(r["petitions_per_1k"] for r in rows)
     fig.update_xaxes(
-        title_text=i18n.t("per_1k_axis", lang),
+        title_text=i18n.t("text.per_1k_axis", lang),
         rangemode="tozero",
         range=[0, max(top, reference or 0) * 1.15 or 1],
     )
@@ -357,7 +357,7 @@ def funnel(
     num, den = spec["numerator"], spec["denominator"]
     rows = [r for r in rows if (r.get(den) or 0) > 0 and r.get(num) is not None]
     if not rows:
-        return empty_figure(i18n.t("no_rows", lang), height)
+        return empty_figure(i18n.t("text.no_rows", lang), height)
     parameters = spec.get("funnel") or {}
     scale = float(parameters.get("scale") or spec.get("scale") or 1)
     family = parameters.get("family") or spec.get("family")
@@ -374,8 +374,8 @@ def funnel(
     if theta0 is not None:
         limits = funnel_limits(kind, xs, theta0, float(parameters.get("tau2") or 0.0))
         for low, high, dash, key in (
-            (limits.low_95, limits.high_95, "dash", "funnel_limit_95"),
-            (limits.low_998, limits.high_998, "dot", "funnel_limit_998"),
+            (limits.low_95, limits.high_95, "dash", "text.funnel_limit_95"),
+            (limits.low_998, limits.high_998, "dot", "text.funnel_limit_998"),
         ):
             for limit, show in ((high, True), (low, False)):
                 fig.add_trace(
@@ -393,7 +393,7 @@ def funnel(
         fig.add_hline(
             y=scale * theta0,
             line={"color": "#343a40", "width": 1},
-            annotation={"text": f"{i18n.t('county_average', lang)} {_short(scale * theta0, kind)}",
+            annotation={"text": f"{i18n.t('text.county_average', lang)} {_short(scale * theta0, kind)}",
                         "font": {"size": 11}},
             annotation_position="top right",
         )
@@ -415,7 +415,7 @@ def funnel(
                     "opacity": [0.25 if f else 0.9 for f in faded],
                     "line": {"width": 0.5, "color": "white"},
                 },
-                name=i18n.t(f"funnel_{pos}", lang),
+                name=i18n.vocab("funnel_position", pos, lang),
                 text=[rows[i].get("village_name") or rows[i].get("village_code") for i in idx],
                 customdata=[[rows[i].get("town_name") or "", int(observed[i])] for i in idx],
                 hovertemplate="<b>%{text}</b>（%{customdata[0]}）<br>"
@@ -455,7 +455,7 @@ def rank_intervals(
     """Median rank with its 90% interval (rank 1 best), best first; at most `limit` units."""
     ranked = [r for r in rows if r.get("rank_median") is not None]
     if not ranked:
-        return empty_figure(i18n.t("not_ranked_yet", lang), 240)
+        return empty_figure(i18n.t("text.no_rows", lang), 240)
     ranked = sorted(ranked, key=lambda r: r["rank_median"])[:limit]
     labels = [str(r.get(label_field) or "—") for r in ranked][::-1]
     ranked = ranked[::-1]
@@ -480,32 +480,8 @@ def rank_intervals(
     )
     fig.update_layout(**_base_layout(max(260, 20 * len(ranked) + 90)))
     fig.update_layout(margin={"l": 10, "r": 20, "t": 10, "b": 10})
-    fig.update_xaxes(title_text=i18n.t("rank_axis", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=i18n.t("text.rank_axis", lang), rangemode="tozero")
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=labels)
-    return fig
-
-
-def cadre_scatter(rows: list[dict[str, Any]], lang: str = "zh", height: int = 380) -> go.Figure:
-    """On-time rate against items in charge, one point per cadre (hover names the cadre)."""
-    rows = [r for r in rows if r.get("on_time_rate") is not None]
-    if not rows:
-        return empty_figure(i18n.t("no_rows", lang), height)
-    fig = go.Figure(
-        go.Scatter(
-            x=[r["cases_assigned"] for r in rows],
-            y=[r["on_time_rate"] for r in rows],
-            mode="markers",
-            marker={"color": SERIES_COLOR, "size": 8, "opacity": 0.75},
-            text=[r.get("cadre_name") or "—" for r in rows],
-            customdata=[[r.get("unit_name") or ""] for r in rows],
-            hovertemplate="<b>%{text}</b>（%{customdata[0]}）<br>%{x} "
-            + i18n.t("items_unit", lang) + "，%{y:.1%}<extra></extra>",
-        )
-    )
-    fig.update_layout(**_base_layout(height))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 10, "b": 10})
-    fig.update_xaxes(title_text=i18n.t("col_assigned", lang), rangemode="tozero")
-    fig.update_yaxes(title_text=i18n.t("col_on_time_rate", lang), tickformat=".0%")
     return fig
 
 
@@ -519,7 +495,7 @@ TREND_COLORS = (SERIES_COLOR, SECOND_COLOR, GOOD_COLOR, "#6f42c1")
 
 def rates_by_year(by_year: list[dict[str, Any]], lang: str = "zh", height: int = 320) -> go.Figure:
     if not by_year:
-        return empty_figure(i18n.t("no_rows", lang), height)
+        return empty_figure(i18n.t("text.no_rows", lang), height)
     years = [str(r["year"]) for r in by_year]
     fig = go.Figure()
     for code, color in zip(HANDLING_TREND, TREND_COLORS, strict=True):
@@ -537,8 +513,8 @@ def rates_by_year(by_year: list[dict[str, Any]], lang: str = "zh", height: int =
         )
     fig.update_layout(**_base_layout(height))
     fig.update_layout(legend=LEGEND_TOP, margin={"l": 10, "r": 20, "t": 60, "b": 10})
-    fig.update_xaxes(title_text=i18n.t("year_axis", lang), type="category")
-    fig.update_yaxes(title_text=i18n.t("share_axis", lang), tickformat=".0%")
+    fig.update_xaxes(title_text=i18n.t("text.year_axis", lang), type="category")
+    fig.update_yaxes(title_text=i18n.t("text.share_axis", lang), tickformat=".0%")
     return fig
 
 
@@ -546,12 +522,12 @@ def channel_mix(monthly: list[dict[str, Any]], year: int | None, lang: str = "zh
                 height: int = 320) -> go.Figure:
     """Letters against visits, items per month."""
     if not monthly:
-        return empty_figure(i18n.t("no_rows", lang), height)
+        return empty_figure(i18n.t("text.no_rows", lang), height)
     months = [str(r["month_start"])[:10] for r in monthly]
-    unit = i18n.t("items_unit", lang)
+    unit = i18n.t("text.items_unit", lang)
     fig = go.Figure()
     for code, field, color in (("letter", "letters", SERIES_COLOR), ("visit", "visits", SECOND_COLOR)):
-        label = i18n.vocab_label("channel", code, lang)
+        label = i18n.vocab("channel", code, lang)
         fig.add_trace(
             go.Scatter(
                 x=months,
@@ -568,21 +544,21 @@ def channel_mix(monthly: list[dict[str, Any]], year: int | None, lang: str = "zh
                       layer="below")
     fig.update_layout(**_base_layout(height))
     fig.update_layout(legend=LEGEND_TOP, margin={"l": 10, "r": 20, "t": 40, "b": 10})
-    fig.update_xaxes(title_text=i18n.t("month_axis", lang), tickformat="%Y-%m", dtick="M6",
+    fig.update_xaxes(title_text=i18n.t("text.month_axis", lang), tickformat="%Y-%m", dtick="M6",
                      tickangle=0)
-    fig.update_yaxes(title_text=i18n.t("items_axis", lang), rangemode="tozero")
+    fig.update_yaxes(title_text=i18n.t("text.items_axis", lang), rangemode="tozero")
     return fig
 
 
 def real_name_days(by_year: list[dict[str, Any]], lang: str = "zh", height: int = 320) -> go.Figure:
     """Median days to close, real-name against anonymous items, by year."""
     if not by_year:
-        return empty_figure(i18n.t("no_rows", lang), height)
+        return empty_figure(i18n.t("text.no_rows", lang), height)
     years = [str(r["year"]) for r in by_year]
     fig = go.Figure()
     for key, field, color in (
-        ("real_name", "median_days_to_close_real_name", SERIES_COLOR),
-        ("anonymous", "median_days_to_close_anonymous", SECOND_COLOR),
+        ("text.real_name", "median_days_to_close_real_name", SERIES_COLOR),
+        ("text.anonymous", "median_days_to_close_anonymous", SECOND_COLOR),
     ):
         values = [r.get(field) for r in by_year]
         label = i18n.t(key, lang)
@@ -602,6 +578,6 @@ def real_name_days(by_year: list[dict[str, Any]], lang: str = "zh", height: int 
     fig.update_layout(**_base_layout(height))
     fig.update_layout(legend=LEGEND_TOP, margin={"l": 10, "r": 20, "t": 40, "b": 10},
                       barmode="group", bargap=0.35)
-    fig.update_xaxes(title_text=i18n.t("year_axis", lang), type="category")
-    fig.update_yaxes(title_text=i18n.t("days_axis", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=i18n.t("text.year_axis", lang), type="category")
+    fig.update_yaxes(title_text=i18n.t("text.days_axis", lang), rangemode="tozero")
     return fig

@@ -167,7 +167,7 @@ def frame(table: Table, lang: str) -> pl.DataFrame:
     for c in table.columns:
         values = [row.get(c.field) for row in table.rows]
         if c.kind in ("flag", "alert", "mark"):
-            shown = [None if v is None else i18n.t("yes" if v else "no", lang) for v in values]
+            shown = [None if v is None else i18n.t("text.yes" if v else "text.no", lang) for v in values]
             columns.append(pl.Series(c.full_header, shown, dtype=pl.String))
         elif c.kind == "text":
             shown = [None if v is None else str(v) for v in values]

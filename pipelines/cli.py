@@ -12,13 +12,16 @@ import typer
 from rich.console import Console
 
 from pipelines.errors import UsageError, XinfangError
+from pipelines.labels import from_files
+
+HELP = from_files().both  # help texts: seeds/display_labels.csv, `cli.<command>[.<option>]`
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 app = typer.Typer(
     name="xinfang",
-    help="信访分析与绩效评估数据仓库 (petition-work analytics warehouse).",
+    help=HELP("cli.app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -27,81 +30,74 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-@app.command("demo-data")
+@app.command("demo-data", help=HELP("cli.demo_data"))
 def demo_data(
-    cases: Annotated[int | None, typer.Option(help="Scale to N items (a province over ten years for large N).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the draw.")] = 20091,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default ./inbox or $XINFANG_INBOX).")] = None,
-    broken: Annotated[str | None, typer.Option(help="Write a damaged delivery: truncated, encoding, missing-month, duplicate, shifted.")] = None,
+    cases: Annotated[int | None, typer.Option(help=HELP("cli.demo_data.cases"))] = None,
+    seed: Annotated[int, typer.Option(help=HELP("cli.demo_data.seed"))] = 20091,
+    out: Annotated[Path | None, typer.Option(help=HELP("cli.demo_data.out"))] = None,
+    broken: Annotated[str | None, typer.Option(help=HELP("cli.demo_data.broken"))] = None,
 ) -> None:
-    """写出演示数据 (a deterministic demo drop in the contract's input formats)."""
     from pipelines.demo_data import write_demo
 
     write_demo(out=out, cases=cases, seed=seed, broken=broken)
 
 
-@app.command()
+@app.command(help=HELP("cli.ingest"))
 def ingest(
-    path: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
-    entity: Annotated[str | None, typer.Option(help="villages, cadres, cases or case_events.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Worksheet name for XLSX files.")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="Source mapping for an outside export: a YAML file, or the name of one in mappings/.")] = None,
+    path: Annotated[list[Path], typer.Argument(help=HELP("cli.ingest.path"))],
+    entity: Annotated[str | None, typer.Option(help=HELP("cli.ingest.entity"))] = None,
+    sheet: Annotated[str | None, typer.Option(help=HELP("cli.ingest.sheet"))] = None,
+    mapping: Annotated[Path | None, typer.Option(help=HELP("cli.ingest.mapping"))] = None,
 ) -> None:
-    """导入数据 (load files into the raw lake; bad rows are quarantined with a reason)."""
     from pipelines.ingest import ingest_paths
 
     result = ingest_paths(path, entity=entity, sheet=sheet, mapping=mapping)
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(help=HELP("cli.build"))
 def build(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest date in the data).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=HELP("cli.build.as_of"))] = None,
 ) -> None:
-    """构建并发布 (dbt build + quality gates; publishes only if the gates pass)."""
     from pipelines.build import build_warehouse
 
     build_warehouse(as_of=as_of)
 
 
-@app.command()
+@app.command(help=HELP("cli.check"))
 def check(
-    junit: Annotated[Path | None, typer.Option(help="Also write every check as a JUnit XML test case to this file (for CI).")] = None,
+    junit: Annotated[Path | None, typer.Option(help=HELP("cli.check.junit"))] = None,
 ) -> None:
-    """运行质量检查 (run the quality gates on the published build)."""
     from pipelines.build import check_published
 
     raise typer.Exit(check_published(junit=junit))
 
 
-@app.command()
+@app.command(help=HELP("cli.query"))
 def query(
-    sql: Annotated[str, typer.Argument(help="A read-only SQL query.")],
-    format: Annotated[str, typer.Option("--format", help="csv, table or json.")] = "table",
+    sql: Annotated[str, typer.Argument(help=HELP("cli.query.sql"))],
+    format: Annotated[str, typer.Option("--format", help=HELP("cli.query.format"))] = "table",
 ) -> None:
-    """查询已发布的数据仓库 (read-only)."""
     from pipelines.warehouse import run_query
 
     run_query(sql, fmt=format)
 
 
-@app.command()
+@app.command(help=HELP("cli.export"))
 def export(
-    year: Annotated[int, typer.Option(help="Assessment year.")],
-    out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
+    year: Annotated[int, typer.Option(help=HELP("cli.export.year"))],
+    out: Annotated[Path | None, typer.Option(help=HELP("cli.export.out"))] = None,
 ) -> None:
-    """导出年度考核工作簿 (annual assessment workbook)."""
     from pipelines.export import export_workbook
 
     export_workbook(year=year, out=out)
 
 
-@app.command()
+@app.command(help=HELP("cli.serve"))
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8050,
+    host: Annotated[str, typer.Option(help=HELP("cli.serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=HELP("cli.serve.port"))] = 8050,
 ) -> None:
-    """启动看板 (serve the dashboards)."""
     from dashboards.app import serve as serve_app
 
     ensure_port_free(host, port)
@@ -109,12 +105,11 @@ def serve(
     serve_app(host=host, port=port)
 
 
-@app.command()
+@app.command(help=HELP("cli.run"))
 def run(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8050,
+    host: Annotated[str, typer.Option(help=HELP("cli.serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=HELP("cli.serve.port"))] = 8050,
 ) -> None:
-    """一键运行 (demo data if the inbox is empty → ingest → build → serve)."""
     from pipelines.runall import run_all
 
     ensure_port_free(host, port)

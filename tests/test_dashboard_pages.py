@@ -84,7 +84,7 @@ def test_overview_renders_cards_trends_and_towns(pages) -> None:
     assert trend.layout.xaxis.title.text == "月份" and trend.layout.yaxis.title.text == "件数"
     assert len(trend.data[-1].x) == 36 or len(trend.data[-2].x) == 36  # every month of data
     grid = find(out, "ov-grid")
-    assert len(grid.rowData) == 14 and {"name", "petitions", "is_low_running"} <= set(
+    assert len(grid.rowData) == 14 and {"town_name", "petitions", "is_low_running"} <= set(
         grid.rowData[0])
     assert as_text(pages.overview.update_content(2010, "county", "zh")) != text
 
@@ -122,7 +122,7 @@ def test_overview_downloads_the_current_table(pages) -> None:
                            "county", "zh")
     assert csv["filename"].endswith(".csv") and "2011" in csv["filename"]
     body = base64.b64decode(csv["content"]).decode("utf-8")
-    assert body.startswith("\ufeff镇区,户籍人口,信访总量,上年总量")
+    assert body.startswith("\ufeff镇区,户籍人口,信访总量,上年信访总量")
     assert len(body.strip().splitlines()) == 15 and ",是," in body
 
     xlsx = run_with_trigger(pages.overview.download, "ov-xlsx.n_clicks", 1, None, 1, 2010,
@@ -155,30 +155,16 @@ def test_villages_ranking_funnel_and_model_list(pages) -> None:
     assert "每千人重复信访量" in find(town, "vr-funnel").figure.layout.yaxis.title.text
 
 
-def test_villages_pick_up_ranking_columns_when_present(pages) -> None:
-    snap = data.villages(2011, None)
-    ranked = data.Snapshot(
-        snap.build,
-        {
-            **snap.payload,
-            "is_ranked": True,
-            "columns": [*snap["columns"], "rank_median", "rank_low", "rank_high",
-                        "p_top_decile", "p_bottom_decile", "petitions_per_1k_eb",
-                        "is_insufficient_data"],
-            "rows": [
-                {**r, "rank_median": i + 1, "rank_low": max(1, i - 5), "rank_high": i + 9,
-                 "p_top_decile": 0.5, "p_bottom_decile": 0.1, "petitions_per_1k_eb": 1.0,
-                 "is_insufficient_data": False}
-                for i, r in enumerate(snap["rows"])
-            ],
-        },
-    )
-    table = pages.villages.ranking_table(ranked, "zh")
+def test_villages_ranking_columns(pages) -> None:
+    table = pages.villages.ranking_table(data.villages(2011, None), "zh")
     headers = [c.full_header for c in table.columns]
-    assert headers[:4] == ["村居", "镇区", "排名（模拟）·中位", "排名（模拟）·90%排名区间"]
-    assert "排名（模拟）·前10%概率" in headers and "判定·数据不足" in headers
-    assert "信访量·每千人（收缩估计）" in headers and "创建标准逐项达标·全部达标" in headers
-    assert table.rows[0]["rank_median"] == 1 and table.rows[0]["rank_interval"] == "1–9"
+    assert headers[:4] == ["村居", "镇区", "排名（模拟）·名次中位数", "排名（模拟）·90%名次区间"]
+    assert "排名（模拟）·位列前10%概率" in headers and "判定·数据不足不排名" in headers
+    assert "判定·疑似漏登" in headers and "创建标准逐项达标·达到创建标准" in headers
+    ranked = [r["rank_median"] for r in table.rows if r["rank_median"] is not None]
+    best = table.rows[0]
+    assert ranked and best["rank_median"] == min(ranked)
+    assert re.fullmatch(r"\d+–\d+", best["rank_interval"])
 
 
 def test_cadres_ranking_without_identities(pages) -> None:

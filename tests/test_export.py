@@ -15,10 +15,11 @@ import pytest
 
 from pipelines import export, writers
 from pipelines.errors import UsageError
-from pipelines.seeds import labels
+from pipelines.labels import from_files
 from pipelines.warehouse import connect
 
 YEAR = 2011
+LABELS = from_files()
 REQUIRED_SHEETS = ("一低四控", "村居考核", "示范村居名单", "干部考评", "办理质量", "数据说明")
 
 # Each data sheet: the mart it shows and the mart's key order (independent of export.py's
@@ -27,7 +28,7 @@ SOURCES = {
     "一低四控": ("fct_one_low_four_controls", "scope_type = 'town', scope_code"),
     "村居考核": ("fct_village_year", "town_code, village_code"),
     "示范村居名单": ("fct_model_village_list", "list_order"),
-    "少登记提示": ("fct_under_registration_flags", "town_code, village_code"),
+    "漏登提示": ("fct_under_registration_flags", "town_code, village_code"),
     "干部考评": ("fct_cadre_year", "cadre_id"),
     "先进个人候选": ("fct_cadre_candidates", "candidate_order"),
     "问责提示": ("fct_accountability_flags", "unit_type desc, unit_id, indicator"),
@@ -59,20 +60,25 @@ def shown(value: object, kind: str) -> object:
     if value is None:
         return None
     if kind == export.BOOL:
-        return labels("yes_no")["yes" if value else "no"]
-    if kind == export.FUNNEL:
-        return labels("funnel_position")[value]
-    if kind == export.DIRECTION:
-        return labels("ranking_direction")[value]
-    if kind == export.UNIT:
-        return labels("ranked_unit")[value]
+        return LABELS.vocab("yes_no", "yes" if value else "no")
+    if kind in export.VOCABULARY_KINDS:
+        vocabulary = export.VOCABULARY_KINDS[kind]
+        assert (vocabulary, value) in LABELS.vocabularies, (vocabulary, value)
+        return LABELS.vocab(vocabulary, value)
+    if kind == export.INDICATOR:
+        assert value in LABELS.indicators, value
+        return LABELS.indicator(value)
     return value
+
+
+def sheet_name(sheet: export.Sheet) -> str:
+    return LABELS.text(f"sheet.{sheet.key}")
 
 
 def test_workbook_has_the_required_sheets_frozen_and_formatted(exported):
     workbook = openpyxl.load_workbook(exported["path"])
     assert set(REQUIRED_SHEETS) <= set(workbook.sheetnames)
-    assert workbook.sheetnames == [s.name for s in export.SHEETS]
+    assert workbook.sheetnames == [sheet_name(s) for s in export.SHEETS]
     villages = workbook["村居考核"]
     assert villages.freeze_panes == "C2"
     assert villages.column_dimensions["B"].width >= 8
@@ -87,7 +93,7 @@ def test_workbook_has_the_required_sheets_frozen_and_formatted(exported):
 
 @pytest.mark.parametrize("sheet_name", list(SOURCES))
 def test_every_sheet_reads_back_equal_to_the_marts(exported, ranked_demo, sheet_name):
-    spec = next(s for s in export.SHEETS if s.name == sheet_name)
+    spec = next(s for s in export.SHEETS if LABELS.text(f"sheet.{s.key}") == sheet_name)
     table, order = SOURCES[sheet_name]
     with connect(require_build=True) as con:
         frame = con.sql(f"select * from marts.{table} where year = {YEAR} order by {order}").pl()
@@ -96,22 +102,23 @@ def test_every_sheet_reads_back_equal_to_the_marts(exported, ranked_demo, sheet_
             "select cadre_id, cadre_name, unit_name from marts.dim_cadre").fetchall()}
         towns = dict(con.sql("select town_code, town_name from marts.dim_town").fetchall())
     header, rows = sheet_rows(exported["path"], sheet_name)
-    assert header == [c.header for c in spec.columns]
+    assert header == [LABELS.column(c.source) for c in spec.columns]
     assert len(rows) == frame.height
     records = frame.to_dicts()
     for record, row in zip(records, rows, strict=True):
         cells = dict(zip(header, row, strict=True))
         for column in spec.columns:
-            cell = cells[column.header]
+            label = LABELS.column(column.source)
+            cell = cells[label]
             if column.source in record:
                 expected = shown(record[column.source], column.kind)
                 if isinstance(expected, float):
-                    assert cell == pytest.approx(expected, rel=1e-12, abs=1e-15), column.header
+                    assert cell == pytest.approx(expected, rel=1e-12, abs=1e-15), label
                 else:
-                    assert cell == expected, (column.header, cell, expected)
+                    assert cell == expected, (label, cell, expected)
             elif column.source == "village_name":
                 assert cell == names[record["village_code"]]
-            elif column.source == "town_label":
+            elif column.source == "town_name":
                 assert cell == towns[record["town_code"]]
             elif column.source in ("cadre_name", "unit_name") and "cadre_id" in record:
                 name, unit = cadres[record["cadre_id"]]
@@ -139,7 +146,7 @@ def test_notes_sheet_states_definitions_parameters_as_of_and_build(exported, ran
 
 def test_csv_and_parquet_copies_equal_the_sheets(exported):
     for sheet in export.SHEETS:
-        header, rows = sheet_rows(exported["path"], sheet.name)
+        header, rows = sheet_rows(exported["path"], sheet_name(sheet))
         csv_path = exported["out"] / f"assessment_{YEAR}_{sheet.key}.csv"
         raw = csv_path.read_bytes()
         assert raw.startswith("\ufeff".encode())
@@ -188,10 +195,11 @@ def test_formula_like_text_is_escaped():
         assert writers.escape_formula(text) == "'" + text
     assert writers.escape_formula("张三") == "张三"
     frame = pl.DataFrame({"name": ["=cmd|' /C calc'!A0", "王五", None], "n": [1, 2, 3]})
-    columns = (export.Column("name", "姓名"), export.Column("n", "件数", export.INT))
-    escaped = writers.escape_formulas(export._display(frame, columns))
+    frame = frame.rename({"name": "cadre_name", "n": "closed"})
+    columns = (export.Column("cadre_name"), export.Column("closed", export.INT))
+    escaped = writers.escape_formulas(export._display(frame, columns, LABELS))
     assert escaped["姓名"].to_list() == ["'=cmd|' /C calc'!A0", "王五", None]
-    assert escaped["件数"].to_list() == [1, 2, 3]  # numbers are never text
+    assert escaped["办结件数"].to_list() == [1, 2, 3]  # numbers are never text
 
 
 def test_formula_like_names_stay_text_in_the_workbook_and_copies(tmp_path):

@@ -1,4 +1,5 @@
-"""Building blocks shared by the pages: navigation bar, figures cards, empty states."""
+"""Building blocks shared by the pages: page registration, navigation bar, the report pages'
+layout (title, filter bar, downloads, content) and callbacks, cards, empty states."""
 
 from __future__ import annotations
 
@@ -7,9 +8,20 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboards import i18n
+from dashboards import data, i18n, tables
+from pipelines import labels
+
+
+def register_page(module: str, path: str, page: str, order: int) -> None:
+    """Register a page under its seed labels (`page.<page>`, `nav.<page>`). Dash imports only
+    the page files that say `register_page`, so the pages call it by this name."""
+    files = labels.from_files()
+    name = files.text(f"page.{page}")
+    dash.register_page(module, path=path, name=name,
+                       title=f"{name} — {files.text('app.title')}", order=order,
+                       nav_key=f"nav.{page}")
 
 
 def with_lang(path: str, lang: str) -> str:
@@ -30,18 +42,18 @@ def navbar(active_path: str, lang: str, switch_id: str = "lang-switch") -> dbc.N
     ]
     # the dbt docs site is served by Flask, not a Dash page: a full page load (dashboards/docs_site)
     links.append(
-        dbc.NavItem(dbc.NavLink(i18n.t("docs_nav", lang), href="/docs/", external_link=True))
+        dbc.NavItem(dbc.NavLink(i18n.t("nav.docs", lang), href="/docs/", external_link=True))
     )
     other = "en" if lang == "zh" else "zh"
     switch = dbc.NavItem(
         dbc.NavLink(
-            i18n.t("switch_lang", lang), href=with_lang(active_path, other), id=switch_id
+            i18n.t("app.switch_lang", lang), href=with_lang(active_path, other), id=switch_id
         )
     )
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(i18n.t("app_title", lang), href=with_lang("/", lang)),
+                dbc.NavbarBrand(i18n.t("app.title", lang), href=with_lang("/", lang)),
                 dbc.Nav(links, navbar=True, className="me-auto"),
                 dbc.Nav([switch], navbar=True),
             ],
@@ -91,7 +103,7 @@ def build_stamp(build: dict[str, Any] | None, lang: str) -> html.Div:
     if not build:
         return html.Div(id="build-stamp")
     text = i18n.t(
-        "build_stamp",
+        "text.build_stamp",
         lang,
         as_of=build.get("as_of") or "—",
         build_id=build.get("build_id") or "—",
@@ -102,25 +114,64 @@ def build_stamp(build: dict[str, Any] | None, lang: str) -> html.Div:
 
 def error_alert(message: str, lang: str) -> dbc.Alert:
     return dbc.Alert(
-        i18n.t("read_error", lang, message=message.rstrip("。.")),
+        i18n.t("text.read_error", lang, message=message.rstrip("。.")),
         color="danger",
         className="page-error",
     )
 
 
 def no_build_alert(lang: str) -> dbc.Alert:
-    return dbc.Alert(i18n.t("no_build", lang), color="warning", className="no-build")
+    return dbc.Alert(i18n.t("text.no_build", lang), color="warning", className="no-build")
 
 
 def year_options(years: list[int], lang: str) -> list[dict[str, Any]]:
-    return [{"label": i18n.t("year_suffix", lang, year=y), "value": y} for y in reversed(years)]
+    return [{"label": i18n.t("text.year_suffix", lang, year=y), "value": y} for y in reversed(years)]
 
 
 def town_options(towns: list[dict[str, Any]], lang: str, first_key: str) -> list[dict[str, Any]]:
-    first = "county" if first_key == "county" else ""
-    return [{"label": i18n.t(first_key, lang), "value": first}] + [
+    first = data.COUNTY if first_key == data.COUNTY else ""
+    return [{"label": i18n.t(f"text.{first_key}", lang), "value": first}] + [
         {"label": t["town_name"], "value": t["town_code"]} for t in towns
     ]
+
+
+def year_control(prefix: str, years: list[int], year: Any, lang: str) -> dbc.Col:
+    """The year filter: the year asked for when there is data for it, else the latest."""
+    chosen = as_int(year)
+    value = chosen if chosen in years else (years[-1] if years else None)
+    return control(i18n.t("text.filter_year", lang),
+                   dropdown(f"{prefix}-year", year_options(years, lang), value), width=2)
+
+
+def town_control(prefix: str, towns: list[dict[str, Any]], town: Any, lang: str,
+                 first_key: str) -> dbc.Col:
+    """The scope filter (`county` first: the whole county or one town, id `<prefix>-scope`) or
+    the town filter (`all_towns`/`all_cadres` first, id `<prefix>-town`)."""
+    codes = {t["town_code"] for t in towns}
+    if first_key == data.COUNTY:
+        label, id_, default = "text.filter_scope", f"{prefix}-scope", data.COUNTY
+    else:
+        label, id_, default = "text.filter_town", f"{prefix}-town", ""
+    return control(i18n.t(label, lang),
+                   dropdown(id_, town_options(towns, lang, first_key),
+                            town if town in codes else default))
+
+
+def scope_name(snap: data.Snapshot, lang: str, first_key: str) -> str:
+    """The chosen town's name, or what the first option says (whole county, all towns, ...)."""
+    if not snap["town"]:
+        return i18n.t(f"text.{first_key}", lang)
+    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
+    return names.get(snap["town"], snap["town"])
+
+
+def file_stem(title: str, snap: data.Snapshot, lang: str, first_key: str) -> str:
+    """A download's file name: what it shows, the year and the scope."""
+    return f"{title.replace(' · ', '_')}_{snap['year']}_{scope_name(snap, lang, first_key)}"
+
+
+def scope_id(prefix: str, first_key: str) -> str:
+    return f"{prefix}-scope" if first_key == data.COUNTY else f"{prefix}-town"
 
 
 def control(label: str, component: Any, width: int = 3) -> dbc.Col:
@@ -140,20 +191,10 @@ def download_controls(prefix: str, lang: str) -> dbc.Col:
     return dbc.Col(
         html.Div(
             [
-                dbc.Button(
-                    i18n.t("download_csv", lang),
-                    id=f"{prefix}-csv",
-                    color="secondary",
-                    outline=True,
-                    size="sm",
-                    className="me-2",
-                ),
-                dbc.Button(
-                    i18n.t("download_xlsx", lang),
-                    id=f"{prefix}-xlsx",
-                    color="secondary",
-                    outline=True,
-                    size="sm",
+                *(
+                    dbc.Button(i18n.t(f"text.download_{fmt}", lang), id=f"{prefix}-{fmt}",
+                               color="secondary", outline=True, size="sm", className=margin)
+                    for fmt, margin in (("csv", "me-2"), ("xlsx", ""))
                 ),
                 dcc.Download(id=f"{prefix}-download"),
             ],
@@ -192,6 +233,152 @@ def report_page(
                 className="pb-4",
             ),
         ]
+    )
+
+
+def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any,
+                  controls: Any) -> html.Div:
+    """A report page: title and intro, then the filter bar (`controls(snapshot)`, with the
+    download buttons) and the content area; an alert instead when `read()` fails or nothing
+    is published."""
+    lang = i18n.lang_of(lang)
+    title, intro = i18n.t(f"page.{page}", lang), i18n.t(f"intro.{page}", lang)
+    try:
+        snap = read()
+    except data.DataError as exc:
+        return report_page(path, prefix, lang, title, intro, error_alert(str(exc), lang))
+    if snap.build is None:
+        return report_page(path, prefix, lang, title, intro, no_build_alert(lang))
+    return report_page(path, prefix, lang, title, intro,
+                       [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+
+
+def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str | None,
+                   year: Any, town: Any) -> html.Div:
+    """A report page filtered by year and town (or scope) only."""
+    lang = i18n.lang_of(lang)
+    return report_layout(path, prefix, page, lang, data.filters, lambda meta: [
+        year_control(prefix, meta["years"], year, lang),
+        town_control(prefix, meta["towns"], town, lang, first_key),
+    ])
+
+
+def ranking_head(snap: data.Snapshot, prefix: str, title: str, table: tables.Table,
+                 cards: dbc.Row, lang: str) -> list[Any]:
+    """The top of a ranking page: the build stamp, the headline counts, the ranking grid."""
+    return [
+        build_stamp(snap.build, lang),
+        cards,
+        section(title, grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
+                                     height=480), id_=f"{prefix}-ranking"),
+    ]
+
+
+def register_report(prefix: str, path: str, first_key: str, read: Any, render: Any,
+                    table: Any, extra: tuple[tuple[str, str, list[Any]], ...] = ()) -> Any:
+    """The callbacks every report page has: filters kept in the URL, the content for the
+    filters (`render(snapshot, *extra values, lang)` over `read(year, town)`), and the CSV/XLSX
+    download of the page's table (`table(snapshot, lang)`, its name the file stem).
+    `extra`: (query name, component id, values left out of the URL) of further filters.
+    Returns the content and download callbacks."""
+    scope = scope_id(prefix, first_key)
+    omit = [data.COUNTY, ""] if first_key == data.COUNTY else [""]
+    register_url_sync(prefix, path, [("year", f"{prefix}-year", []), ("town", scope, omit),
+                                     *extra])
+
+    @callback(
+        Output(f"{prefix}-content", "children"),
+        Input(f"{prefix}-year", "value"),
+        Input(scope, "value"),
+        *[Input(id_, "value") for _, id_, _ in extra],
+        State(f"{prefix}-lang", "data"),
+    )
+    def update_content(year: int | None, town: str | None, *rest: Any) -> Any:
+        *values, lang = rest
+        lang = i18n.lang_of(lang)
+        try:
+            snap = read(year, town)
+        except data.DataError as exc:
+            return error_alert(str(exc), lang)
+        return render(snap, *values, lang)
+
+    @callback(
+        Output(f"{prefix}-download", "data"),
+        Input(f"{prefix}-csv", "n_clicks"),
+        Input(f"{prefix}-xlsx", "n_clicks"),
+        State(f"{prefix}-year", "value"),
+        State(scope, "value"),
+        State(f"{prefix}-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def download(csv: int | None, xlsx: int | None, year: int | None, town: str | None,
+                 lang: str | None) -> Any:
+        lang = i18n.lang_of(lang)
+        fmt = "csv" if ctx.triggered_id == f"{prefix}-csv" else "xlsx"
+        if not (csv if fmt == "csv" else xlsx):
+            return dash.no_update
+        snap = read(year, town)
+        if snap.build is None:
+            return dash.no_update
+        shown = table(snap, lang)
+        return tables.download(shown, fmt, lang, shown.name)
+
+    return update_content, download
+
+
+def no_data_year(snap: data.Snapshot, lang: str) -> list[Any]:
+    return [build_stamp(snap.build, lang),
+            dbc.Alert(i18n.t("text.no_data_year", lang), color="secondary",
+                      className="empty-state")]
+
+
+def grid_or_empty(table: tables.Table, id_: str, lang: str, **kwargs: Any) -> Any:
+    if not table.rows:
+        return empty_state(i18n.t("text.no_rows", lang))
+    return tables.grid(table, id_, lang, **kwargs)
+
+
+def stat_cards(prefix: str, cards: list[tuple[str, Any]], lang: str) -> dbc.Row:
+    """A row of headline counts: (label key, value)."""
+    return dbc.Row(
+        [dbc.Col(stat_card(i18n.t(key, lang), value,
+                           id_=f"{prefix}-{key.rpartition('.')[2]}"), xs=6, md=True)
+         for key, value in cards],
+        className="g-3 mb-3",
+    )
+
+
+def column(field: str, lang: str, kind: str = "text", **kwargs: Any) -> tables.Column:
+    """A table column headed by the seed's label of its field (`column.<field>`)."""
+    return tables.Column(field, i18n.column(field, lang), kind, **kwargs)
+
+
+def grouped(lang: str, group_key: str, fields: Any) -> list[tables.Column]:
+    """Columns (field, kind) under one group header (`group.<name>`)."""
+    group = i18n.t(group_key, lang)
+    return [column(field, lang, kind, group=group) for field, kind in fields]
+
+
+def rank_columns(lang: str) -> list[tables.Column]:
+    """The simulated ranking's columns: median rank, 90% interval, top and bottom decile."""
+    return grouped(lang, "group.rank", [("rank_median", "int"), ("rank_interval", "text"),
+                                        ("p_top_decile", "prob"), ("p_bottom_decile", "prob")])
+
+
+def simple_table(head: list[str], body: list[list[Any]], id_: str,
+                 numeric: set[int] = frozenset()) -> html.Div:
+    """A small striped table in a scroll box (`numeric`: positions aligned right)."""
+    def cls(j: int) -> str | None:
+        return "text-end" if j in numeric else None
+
+    return html.Div(
+        dbc.Table(
+            [html.Thead(html.Tr([html.Th(h, className=cls(j)) for j, h in enumerate(head)])),
+             html.Tbody([html.Tr([html.Td(c, className=cls(j)) for j, c in enumerate(row)])
+                         for row in body])],
+            size="sm", striped=True, hover=True, className="mb-0 compact-table", id=id_,
+        ),
+        className="scroll-box",
     )
 
 

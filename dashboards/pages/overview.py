@@ -7,84 +7,19 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, html
+from dash import Input, Output, callback, ctx, html
 
 from dashboards import components, data, figures, fmt, i18n, tables
 
 PATH = "/"
 PREFIX = "ov"
 
-dash.register_page(
-    __name__,
-    path=PATH,
-    name="总览 · 一低四控",
-    title="总览 · 一低四控 — 信访数据仓库",
-    order=0,
-    nav_key="overview_nav",
-)
+components.register_page(__name__, PATH, "overview", 0)
 
 
 def layout(lang: str | None = None, year: str | None = None, town: str | None = None,
            **_query: Any) -> html.Div:
-    lang = i18n.lang_of(lang)
-    title, intro = i18n.t("overview_title", lang), i18n.t("overview_intro", lang)
-    try:
-        meta = data.filters()
-    except data.DataError as exc:
-        return components.report_page(PATH, PREFIX, lang, title, intro,
-                                      components.error_alert(str(exc), lang))
-    if meta.build is None:
-        return components.report_page(PATH, PREFIX, lang, title, intro,
-                                      components.no_build_alert(lang))
-    years, towns = meta["years"], meta["towns"]
-    chosen = components.as_int(year)
-    year_value = chosen if chosen in years else (years[-1] if years else None)
-    codes = {t["town_code"] for t in towns}
-    bar = components.filter_bar(
-        [
-            components.control(
-                i18n.t("filter_year", lang),
-                components.dropdown(f"{PREFIX}-year", components.year_options(years, lang),
-                                    year_value),
-                width=2,
-            ),
-            components.control(
-                i18n.t("filter_scope", lang),
-                components.dropdown(f"{PREFIX}-scope",
-                                    components.town_options(towns, lang, "county"),
-                                    town if town in codes else data.COUNTY),
-            ),
-        ],
-        PREFIX,
-        lang,
-    )
-    return components.report_page(PATH, PREFIX, lang, title, intro,
-                                  [bar, components.content_area(PREFIX)])
-
-
-components.register_url_sync(
-    PREFIX, PATH, [("year", f"{PREFIX}-year", []), ("town", f"{PREFIX}-scope", [data.COUNTY, ""])]
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# Callbacks: thin, over data.py and figures.py
-# ---------------------------------------------------------------------------------------------
-
-
-@callback(
-    Output(f"{PREFIX}-content", "children"),
-    Input(f"{PREFIX}-year", "value"),
-    Input(f"{PREFIX}-scope", "value"),
-    State(f"{PREFIX}-lang", "data"),
-)
-def update_content(year: int | None, scope: str | None, lang: str | None) -> Any:
-    lang = i18n.lang_of(lang)
-    try:
-        snap = data.overview(year, scope)
-    except data.DataError as exc:
-        return components.error_alert(str(exc), lang)
-    return render(snap, lang)
+    return components.filters_layout(PATH, PREFIX, "overview", data.COUNTY, lang, year, town)
 
 
 @callback(
@@ -107,42 +42,13 @@ def drill(click: dict[str, Any] | None, back: int | None) -> Any:
     return dash.no_update
 
 
-@callback(
-    Output(f"{PREFIX}-download", "data"),
-    Input(f"{PREFIX}-csv", "n_clicks"),
-    Input(f"{PREFIX}-xlsx", "n_clicks"),
-    State(f"{PREFIX}-year", "value"),
-    State(f"{PREFIX}-scope", "value"),
-    State(f"{PREFIX}-lang", "data"),
-    prevent_initial_call=True,
-)
-def download(_csv: int | None, _xlsx: int | None, year: int | None, scope: str | None,
-             lang: str | None) -> Any:
-    lang = i18n.lang_of(lang)
-    snap = data.overview(year, scope)
-    if snap.build is None:
-        return dash.no_update
-    fmt_ = "csv" if ctx.triggered_id == f"{PREFIX}-csv" else "xlsx"
-    if not (_csv if fmt_ == "csv" else _xlsx):
-        return dash.no_update
-    table = drill_table(snap, lang)
-    return tables.download(table, fmt_, lang, _stem(snap, lang))
-
-
 # ---------------------------------------------------------------------------------------------
 # Views
 # ---------------------------------------------------------------------------------------------
 
 
-def _scope_name(snap: data.Snapshot, lang: str) -> str:
-    if not snap["town"]:
-        return i18n.t("county", lang)
-    names = {t["town_code"]: t["town_name"] for t in snap["towns"]}
-    return names.get(snap["town"], snap["town"])
-
-
 def _stem(snap: data.Snapshot, lang: str) -> str:
-    return f"{i18n.t('overview_title', lang).replace(' · ', '_')}_{snap['year']}_{_scope_name(snap, lang)}"
+    return components.file_stem(i18n.t("page.overview", lang), snap, lang, data.COUNTY)
 
 
 def render(snap: data.Snapshot, lang: str) -> Any:
@@ -150,18 +56,17 @@ def render(snap: data.Snapshot, lang: str) -> Any:
         return components.no_build_alert(lang)
     stamp = components.build_stamp(snap.build, lang)
     if snap["year"] is None or snap["row"] is None:
-        return [stamp, dbc.Alert(i18n.t("no_data_year", lang), color="secondary",
-                                 className="empty-state")]
+        return components.no_data_year(snap, lang)
     return [
         stamp,
         cards(snap, lang),
         dbc.Row(
             [
-                dbc.Col(components.section(i18n.t("trend_title", lang), trends(snap, lang),
+                dbc.Col(components.section(i18n.t("text.trend_title", lang), trends(snap, lang),
                                            id_=f"{PREFIX}-trends"), xl=8),
                 dbc.Col(
                     components.section(
-                        i18n.t("change_title", lang),
+                        i18n.t("text.change_title", lang),
                         components.graph(
                             f"{PREFIX}-forest",
                             figures.rate_ratio_forest(snap["changes"], list(data.INDICATORS), lang),
@@ -177,8 +82,8 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                 dbc.Col(drill_section(snap, lang), xl=4),
                 dbc.Col(
                     components.section(
-                        i18n.t("drill_table_title", lang) + " · " + _scope_name(snap, lang),
-                        _grid_or_empty(drill_table(snap, lang), lang),
+                        i18n.t("text.drill_table_title", lang) + " · " + components.scope_name(snap, lang, data.COUNTY),
+                        components.grid_or_empty(drill_table(snap, lang), f"{PREFIX}-grid", lang),
                         id_=f"{PREFIX}-table",
                     ),
                     xl=8,
@@ -186,12 +91,6 @@ def render(snap: data.Snapshot, lang: str) -> Any:
             ]
         ),
     ]
-
-
-def _grid_or_empty(table: tables.Table, lang: str) -> Any:
-    if not table.rows:
-        return components.empty_state(i18n.t("no_rows", lang))
-    return tables.grid(table, f"{PREFIX}-grid", lang)
 
 
 def cards(snap: data.Snapshot, lang: str) -> dbc.Row:
@@ -210,37 +109,37 @@ def indicator_card(code: str, row: dict[str, Any], change: dict[str, Any] | None
     value, prev = row.get(code), row.get(f"{code}_prev_year")
     flag = row.get(data.CONTROL_FLAGS[code])
     if flag is None:
-        status = (i18n.t("no_prev_year", lang), "secondary")
+        status = (i18n.t("text.no_prev_year", lang), "secondary")
     elif code == "petitions":
-        status = (i18n.t("low_running" if flag else "not_low_running", lang),
+        status = (i18n.t("text.low_running" if flag else "text.not_low_running", lang),
                   "success" if flag else "danger")
     else:
-        status = (i18n.t("controlled" if flag else "not_controlled", lang),
+        status = (i18n.t("text.controlled" if flag else "text.not_controlled", lang),
                   "success" if flag else "danger")
     lines: list[Any] = []
     head = []
     if prev is not None:
-        head.append(f"{i18n.t('prev_year', lang)} {fmt.integer(prev)}")
+        head.append(f"{i18n.t('text.prev_year', lang)} {fmt.integer(prev)}")
     if change and change.get("change") is not None:
-        head.append(f"{i18n.t('change', lang)} {fmt.signed_pct(change['change'])}")
+        head.append(f"{i18n.t('text.change', lang)} {fmt.signed_pct(change['change'])}")
     if head:
         lines.append(" · ".join(head))
     if change and change.get("rate_ratio_low") is not None:
-        sig = ("sig_fall" if change["is_significant_fall"] else
-               "sig_rise" if change["is_significant_rise"] else "not_sig")
+        sig = ("text.sig_fall" if change["is_significant_fall"] else
+               "text.sig_rise" if change["is_significant_rise"] else "text.not_sig")
         lines.append(
             html.Span(
-                f"{i18n.t('interval_95', lang)} {fmt.signed_pct(change['change_low'])}"
+                f"{i18n.t('text.interval_95', lang)} {fmt.signed_pct(change['change_low'])}"
                 f" ~ {fmt.signed_pct(change['change_high'])}",
                 className="text-muted",
             )
         )
-        lines.append(html.Span(i18n.t(sig, lang), className=f"sig sig-{sig}"))
+        lines.append(html.Span(i18n.t(sig, lang), className=f"sig sig-{sig.removeprefix('text.')}"))
     if target:
         note = target.get("note_en" if lang == "en" else "note_zh")
         if note:
-            lines.append(html.Span(f"{i18n.t('target', lang)}{i18n.colon(lang)}{note}", className="text-muted"))
-    unit = "" if lang == "en" else " " + i18n.t("items_unit", lang)
+            lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}{note}", className="text-muted"))
+    unit = "" if lang == "en" else " " + i18n.t("text.items_unit", lang)
     return components.kpi_card(i18n.indicator_label(code, lang), fmt.integer(value) + unit,
                                lines, status, id_=f"{PREFIX}-card-{code}")
 
@@ -249,17 +148,17 @@ def share_card(row: dict[str, Any], target: dict[str, Any] | None, lang: str) ->
     share = row.get("repeat_visit_share")
     limit = (target or {}).get("target_value")
     if share is None or limit is None:
-        status = (i18n.t("no_target", lang), "secondary") if limit is None else None
+        status = (i18n.t("text.no_target", lang), "secondary") if limit is None else None
     else:
         met = share <= limit
-        status = (i18n.t("target_met" if met else "target_missed", lang),
+        status = (i18n.t("text.target_met" if met else "text.target_missed", lang),
                   "success" if met else "danger")
     lines = [
-        i18n.t("visits_detail", lang, visits=fmt.integer(row.get("visits")),
+        i18n.t("text.visits_detail", lang, visits=fmt.integer(row.get("visits")),
                repeat=fmt.integer(row.get("repeat_visits"))),
     ]
     if limit is not None:
-        lines.append(html.Span(f"{i18n.t('target', lang)}{i18n.colon(lang)}≤ {fmt.pct(limit, 0)}",
+        lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}≤ {fmt.pct(limit, 0)}",
                                className="text-muted"))
     return components.kpi_card(i18n.indicator_label("repeat_visit_share", lang), fmt.pct(share),
                                lines, status, id_=f"{PREFIX}-card-repeat_visit_share")
@@ -285,7 +184,7 @@ def trends(snap: data.Snapshot, lang: str) -> list[Any]:
         components.graph(f"{PREFIX}-trend-petitions",
                          figures.monthly_trend(monthly, "petitions", year, lang, height=320)),
         dbc.Row(small, className="g-3 mt-1"),
-        html.P(i18n.t("trend_note", lang), className="text-muted small mb-0 mt-2"),
+        html.P(i18n.t("text.trend_note", lang), className="text-muted small mb-0 mt-2"),
     ]
 
 
@@ -293,10 +192,10 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
     town = snap["town"]
     children = snap["children"]
     if town:
-        level, title = "villages", i18n.t("drill_town_title", lang, town=_scope_name(snap, lang))
+        level, title = "villages", i18n.t("text.drill_town_title", lang, town=components.scope_name(snap, lang, data.COUNTY))
         reference = snap.get("standards", {}).get("petitions_per_1k")
     else:
-        level, title = "towns", i18n.t("drill_county_title", lang)
+        level, title = "towns", i18n.t("text.drill_county_title", lang)
         row = snap["row"]
         population = sum(c.get("population") or 0 for c in children)
         reference = 1000.0 * row["petitions"] / population if population else None
@@ -306,12 +205,12 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
     head = html.Div(
         [
             html.H5(title, className="mb-0"),
-            dbc.Button(i18n.t("drill_back", lang), id=f"{PREFIX}-back", size="sm", color="link",
+            dbc.Button(i18n.t("text.drill_back", lang), id=f"{PREFIX}-back", size="sm", color="link",
                        className="p-0", style={} if town else {"display": "none"}),
         ],
         className="d-flex justify-content-between align-items-center",
     )
-    hint = None if town else html.P(i18n.t("drill_hint", lang), className="text-muted small mb-1")
+    hint = None if town else html.P(i18n.t("text.drill_hint", lang), className="text-muted small mb-1")
     return dbc.Card(
         [dbc.CardHeader(head), dbc.CardBody([hint, components.graph(f"{PREFIX}-drill", figure)])],
         className="mb-3",
@@ -320,40 +219,28 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
 
 
 def drill_table(snap: data.Snapshot, lang: str) -> tables.Table:
-    C = tables.Column
-    t = i18n.t
-    stem = _stem(snap, lang)
-    if snap["town"]:
-        columns = [
-            C("name", t("col_village", lang), width=110, pinned=True),
-            C("population", t("col_population", lang), "int"),
-            C("petitions", t("col_petitions", lang), "int"),
-            C("petitions_per_1k", t("col_per_1k", lang), "dec2"),
-            C("repeat_petitions", t("col_repeat", lang), "int"),
-            C("skip_level_petitions", t("col_skip", lang), "int"),
-            C("collective_petitions", t("col_collective", lang), "int"),
-            C("abnormal_petitions", t("col_abnormal", lang), "int"),
-            C("visits", t("col_visits", lang), "int"),
-            C("is_meets_standard", t("col_meets", lang), "flag"),
-        ]
-        return tables.Table.of(stem, columns, snap["children"])
+    """The towns of the county (or the villages of a town) as the drill-down shows them."""
+    town = bool(snap["town"])
+    name = "village_name" if town else "town_name"
     rows = []
     for r in snap["children"]:
-        flags = [r.get(data.CONTROL_FLAGS[c]) for c in data.INDICATORS[1:]]
-        known = [f for f in flags if f is not None]
-        rows.append({**r, "controls": f"{sum(known)}/{len(known)}" if known else None})
-    columns = [
-        C("name", t("col_town", lang), width=100, pinned=True),
-        C("population", t("col_population", lang), "int"),
-        C("petitions", t("col_petitions", lang), "int"),
-        C("petitions_prev_year", t("col_petitions_prev", lang), "int"),
-        C("petitions_per_1k", t("col_per_1k", lang), "dec2"),
-        C("repeat_petitions", t("col_repeat", lang), "int"),
-        C("skip_level_petitions", t("col_skip", lang), "int"),
-        C("collective_petitions", t("col_collective", lang), "int"),
-        C("abnormal_petitions", t("col_abnormal", lang), "int"),
-        C("repeat_visit_share", t("col_repeat_visit_share", lang), "pct"),
-        C("is_low_running", t("col_low_running", lang), "flag"),
-        C("controls", t("col_controls", lang)),
+        known = [f for f in (r.get(data.CONTROL_FLAGS[c]) for c in data.INDICATORS[1:])
+                 if f is not None]
+        rows.append({**r, name: r["name"],
+                     "controls": f"{sum(known)}/{len(known)}" if known else None})
+    fields = [
+        ("population", "int"),
+        ("petitions", "int"),
+        *([] if town else [("petitions_prev_year", "int")]),
+        ("petitions_per_1k", "dec2"),
+        *((c, "int") for c in data.INDICATORS[1:]),
+        *([("visits", "int"), ("is_meets_standard", "flag")] if town else
+          [("repeat_visit_share", "pct"), ("is_low_running", "flag"), ("controls", "text")]),
     ]
-    return tables.Table.of(stem, columns, rows)
+    columns = [components.column(name, lang, width=110 if town else 100, pinned=True),
+               *(components.column(field, lang, kind) for field, kind in fields)]
+    return tables.Table.of(_stem(snap, lang), columns, rows)
+
+
+update_content, download = components.register_report(
+    PREFIX, PATH, data.COUNTY, data.overview, render, drill_table)

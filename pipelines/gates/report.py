@@ -4,7 +4,9 @@ download (the reader's Chinese system fonts are used). GX's own Data Docs are no
 load their CSS from a CDN.
 
 The page is the Jinja2 template `templates/quality_report.html.j2` (autoescaped); this module
-gathers what it shows."""
+gathers what it shows. Every label comes from pipelines.labels (`report.*` texts, column
+labels, the check/build/ledger status vocabularies); `render` takes the Labels to use (the
+seed files by default: a build's report is written from the seeds it was built with)."""
 
 from __future__ import annotations
 
@@ -19,11 +21,7 @@ from markupsafe import Markup
 
 from pipelines import audit, fsutil, paths
 from pipelines.gates.config import Params
-
-SEVERITY_ZH = {"error": "错误", "warn": "警告"}
-STATUS_ZH = {"pass": "通过", "fail": "未通过"}
-BUILD_STATUS_ZH = {"published": "已发布", "failed": "未发布（未通过检查）"}
-LEDGER_STATUS_ZH = {"loaded": "已载入", "duplicate": "重复文件", "refused": "拒收"}
+from pipelines.labels import Labels, from_files
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
@@ -60,11 +58,6 @@ def report_path(build_id: str, kind: str = "build") -> Path:
     return paths.reports_dir() / f"quality-{build_id}.html"
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    """Every label the page shows (severity, build status, ledger status), from one place."""
-    return {"severity": SEVERITY_ZH, "build_status": BUILD_STATUS_ZH, "ledger_status": LEDGER_STATUS_ZH}
-
-
 @cache
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
@@ -96,31 +89,36 @@ def render(
     ledger: pl.DataFrame | None = None,
     params: Params | None = None,
     gate_seconds: float | None = None,
+    labels: Labels | None = None,
 ) -> str:
     """The report page as a string (pure: everything it shows is passed in)."""
-    labels = _labels()
+    labels = labels or from_files()
+    text = labels.text
     errors = [r for r in records if r["status"] == "fail" and r["severity"] == "error"]
     warns = [r for r in records if r["status"] == "fail" and r["severity"] == "warn"]
     passed = [r for r in records if r["status"] == "pass"]
-    title = "数据质量报告" if kind == "build" else "数据质量检查（按需）"
+    title = text("report.title_build" if kind == "build" else "report.title_check")
     status = (build or {}).get("status")
     if kind == "check":
-        verdict = "已发布的数据仓库通过了全部错误级检查" if not errors else "已发布的数据仓库有未通过的错误级检查"
+        verdict = text("report.verdict_check_ok" if not errors else "report.verdict_check_bad")
     elif status == "published":
-        verdict = "已发布：全部错误级检查通过" + (f"，{len(warns)} 项警告" if warns else "")
+        verdict = text("report.verdict_published") + (
+            text("report.verdict_warnings", count=len(warns)) if warns else "")
     else:
         failed = (build or {}).get("failed_check")
-        verdict = f"未发布，已保留上一次发布的数据仓库：检查 {failed} 未通过" if failed else "未发布"
-    facts: list[tuple[str, Any]] = [("构建", build_id)]
+        verdict = (text("report.verdict_failed_check", check=failed) if failed
+                   else text("report.verdict_failed"))
+    facts: list[tuple[str, Any]] = [(labels.column("build_id"), build_id)]
     if build:
         facts += [
-            ("状态", labels["build_status"].get(build.get("status"), build.get("status"))),
-            ("as_of", build.get("as_of")),
-            ("开始", build.get("started_at")),
-            ("结束", build.get("finished_at")),
+            (labels.column("status"), labels.vocab("build_status", build.get("status"))),
+            (labels.column("as_of"), build.get("as_of")),
+            (labels.column("started_at"), build.get("started_at")),
+            (labels.column("finished_at"), build.get("finished_at")),
         ]
     if gate_seconds is not None:
-        facts.append(("质量门用时", f"{gate_seconds:.1f} 秒"))
+        facts.append((text("report.gate_seconds"),
+                      text("report.seconds", seconds=f"{gate_seconds:.1f}")))
     by_table: dict[str, list[dict[str, Any]]] = {}
     for r in _order(records):
         by_table.setdefault(r["table_name"] or "-", []).append(r)
@@ -130,14 +128,19 @@ def render(
         css=Markup(CSS),
         verdict=verdict,
         ok=not errors and (kind == "check" or status == "published"),
-        cards=[("检查", len(records)), ("通过", len(passed)), ("警告", len(warns)), ("错误", len(errors))],
+        cards=[(text("report.card_checks"), len(records)),
+               (labels.vocab("check_status", "pass"), len(passed)),
+               (labels.vocab("check_severity", "warn"), len(warns)),
+               (labels.vocab("check_severity", "error"), len(errors))],
         facts=facts,
         failing=_order(errors + warns),
         ledger=None if ledger is None else ledger.to_dicts(),
         tables=sorted(by_table.items()),
         params=list(params.flat()) if params is not None else [],
-        param_sources=list(params.sources) if params is not None else [],
-        labels=labels,
+        param_sources="；".join(params.sources) if params is not None else "",
+        text=text,
+        column=labels.column,
+        vocab=labels.vocab,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
     )
 
@@ -171,8 +174,10 @@ def write_build_report(build_id: str, gate_seconds: float | None = None) -> Path
 def write_check_report(build_id: str, records: list[dict[str, Any]],
                        gate_seconds: float | None = None) -> Path:
     from pipelines.gates.config import load_params
+    from pipelines.labels import published
 
-    html = render(build_id, records, kind="check", params=load_params(), gate_seconds=gate_seconds)
+    html = render(build_id, records, kind="check", params=load_params(), gate_seconds=gate_seconds,
+                  labels=published())
     path = report_path(build_id, "check")
     fsutil.write_text_atomic(html, path)
     return path

@@ -34,7 +34,6 @@ from pipelines.ingest.validate import FILE_KEYS, HeaderError, check_chunk, empty
 
 console = Console(stderr=True)
 PROGRESS_MIN_BYTES = 5 << 20
-STATUS_ZH = {"loaded": "已载入", "duplicate": "重复文件", "refused": "拒收"}
 
 
 @dataclass
@@ -335,35 +334,47 @@ def ingest_paths(targets: list[Path], entity: str | None = None, sheet: str | No
 
 
 def print_summary(outcome: IngestResult) -> None:
+    """The summary in Chinese with English in brackets; labels from the seed files
+    (pipelines.labels)."""
+    from pipelines.labels import from_files
+
+    labels = from_files()
+    both = labels.both
+
     out = Console() if sys.stdout.isatty() else Console(width=160)
     if not outcome.files:
-        out.print("没有找到可载入的文件 (no data files found)")
+        out.print(both("ingest.no_files"))
         return
-    table = Table(title="载入结果 (ingest summary)")
-    table.add_column("文件 file", no_wrap=True)
-    table.add_column("类型 entity")
-    for name in ("读取 read", "载入 loaded", "隔离 quarantined"):
-        table.add_column(name, justify="right")
-    table.add_column("状态 status")
+    table = Table(title=both("ingest.title"))
+    table.add_column(both("column.file_name"), no_wrap=True)
+    table.add_column(both("ingest.col_kind"))
+    for name in ("rows_read", "rows_loaded", "rows_quarantined"):
+        table.add_column(both(f"column.{name}"), justify="right")
+    table.add_column(both("column.status"))
     for r in outcome.files:
         name = r.output.split("/")[-1] if r.output and "/" in r.output else r.entity
         kind = (r.entity or "?") + (f" · {name}" if name != r.entity else "")
         table.add_row(r.path.name, kind, f"{r.rows_read:,}", f"{r.rows_loaded:,}",
-                      f"{r.rows_quarantined:,}", STATUS_ZH[r.status])
+                      f"{r.rows_quarantined:,}", labels.vocab("ledger_status", r.status))
     out.print(table)
     for r in outcome.files:
         if r.reasons:
-            reasons = "，".join(f"{k} {v:,}" for k, v in sorted(r.reasons.items()))
+            reasons = "，".join(f"{labels.vocab('quarantine_reason', k)} ({k}) {v:,}"
+                               for k, v in sorted(r.reasons.items()))
             which = f"{r.path.name} ({r.output})" if r.output else r.path.name
-            out.print(f"  {which} 隔离原因 (quarantine reasons): {reasons}", soft_wrap=True, highlight=False)
+            out.print(f"  {which} {both('ingest.reasons')}: {reasons}", soft_wrap=True,
+                      highlight=False)
         if r.message and r.status == "loaded":
             out.print(f"  {r.path.name}: {r.message}", soft_wrap=True, highlight=False)
     refused = [r for r in outcome.files if r.status == "refused"]
     out.print(
-        f"共 {len({r.path for r in outcome.files})} 个文件：载入 {sum(r.rows_loaded for r in outcome.files):,} 行，"
-        f"隔离 {sum(r.rows_quarantined for r in outcome.files):,} 行（明细见 audit.quarantine），"
-        f"拒收 {len(refused)} 个文件。",
+        labels.text("ingest.totals", files=len({r.path for r in outcome.files}),
+                    loaded=f"{sum(r.rows_loaded for r in outcome.files):,}",
+                    quarantined=f"{sum(r.rows_quarantined for r in outcome.files):,}",
+                    refused=len(refused)),
         soft_wrap=True, highlight=False,
     )
+    refused_label = labels.vocab("ledger_status", "refused")
     for r in refused:
-        console.print(f"[red]拒收 (refused)[/] {r.path}: {r.message}", soft_wrap=True, highlight=False)
+        console.print(f"[red]{refused_label} (refused)[/] {r.path}: {r.message}", soft_wrap=True,
+                      highlight=False)
