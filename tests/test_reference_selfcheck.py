@@ -599,9 +599,7 @@ def test_random_drop_is_deterministic_loads_cleanly_and_adds_up(tmp_path, monkey
     assert [f.status for f in result.files] == ["loaded"] * 7
     assert sum(f.rows_quarantined for f in result.files) == 0
     lake = load_lake()
-    started = time.perf_counter()
-    m = reference_marts(lake)
-    assert time.perf_counter() - started < 10
+    m = reference_marts(lake)  # its time: benchmarks/timings.py
     f = m["fct_cases"]
     assert f.height == lake["cases"].height == 400 and f["case_id"].n_unique() == 400
     for name, frame in m.items():
