@@ -157,9 +157,9 @@ def test_readme_worked_example_prints_the_documented_figures(demo_home_copy):
         con.close()
 
     readme = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    sql = re.search(r"```sql\n(.*?)\n```", readme, re.S).group(1)
+    sql = re.search(r"```sql\n(.*?)\n```", readme, re.DOTALL).group(1)
     columns, rows = query_frame(sql)
     assert columns == ["measure", "warehouse", "article"]
-    documented = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$", readme, re.M))
+    documented = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$", readme, re.MULTILINE))
     for measure, value, _ in rows:
         assert documented[measure] == value, measure

@@ -13,7 +13,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-
 from pipelines import audit
 from pipelines.ingest import ingest_paths
 from tests.reference.contract import (
