@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint docs constraints clean distclean
+.PHONY: setup run test test-fast lint docs constraints clean distclean
 
 setup: $(STAMP)
 
@@ -24,6 +24,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+# The edit loop: everything but the slow and the browser tests (no dbt build of the demo),
+# failed-first, stopping at the first failure. `make test` still runs everything.
+test-fast: setup
+	$(BIN)/pytest -q -x --ff -m "not slow and not browser"
 
 # ruff over the Python; sqlfluff (.sqlfluff: dialect duckdb, jinja templater with dbt's
 # builtins, no database needed) over the dbt models.

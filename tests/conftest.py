@@ -3,13 +3,26 @@
 - `xinfang_home`: a fresh $XINFANG_HOME for one test.
 - `make_lake`: writes raw-lake batches and their load-ledger records directly (bypassing
   ingest), for tests of what reads the lake (build, dbt models).
+
+The demo warehouse, built once per session (demo county + THIN_VILLAGES_CSV):
+- `demo_build` (session): a DemoWarehouse — home, inbox, thin-villages folder, build id.
+- `demo_warehouse` (session): its $XINFANG_HOME, read-only.
+- `ranked_demo` (function): $XINFANG_HOME pointed at it for one test, read-only.
+- `demo_home_copy` (function): a private copy of its $XINFANG_HOME, $XINFANG_HOME set to it.
+- `ranked_demo_home` (session): the same path as `demo_warehouse` (an older name).
+- `demo_server` (session): `xinfang serve` over it on a free port; the base URL.
+
+Every test that uses the demo warehouse (any of the above) is marked `slow` at collection:
+`make test-fast` (-m "not slow and not browser") then never builds it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +30,7 @@ import polars as pl
 import pytest
 
 from pipelines import audit, seeds
+from tests.support import THIN_VILLAGES_CSV, THIN_VILLAGES_FILE, dashboard_server
 
 LAKE_TYPES: dict[str, pl.DataType] = {
     "text": pl.String(),
@@ -87,6 +101,13 @@ class LakeMaker:
         return batch_id
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that needs the session's demo warehouse (a full dbt build)."""
+    for item in items:
+        if "demo_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture()
 def xinfang_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "xinfang-home"
@@ -101,69 +122,78 @@ def make_lake(xinfang_home: Path) -> LakeMaker:
 
 
 # ---------------------------------------------------------------------------------------------
-# A published demo warehouse, built once per test session (dashboards, browser tests)
+# The demo warehouse: built once per test session, shared read-only
 # ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    """The session's demo warehouse and what was delivered to it."""
+
+    home: Path  # $XINFANG_HOME with the published build
+    inbox: Path  # the default demo drop, exactly as `write_demo` wrote it (8 files)
+    thin: Path  # a folder holding THIN_VILLAGES_FILE only
+    build_id: str  # the published build
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """$XINFANG_HOME of the default demo county (demo-data → ingest → build), published once
-    for the session. Read-only for tests: copy it (`shutil.copytree`) before changing it.
-    The environment is restored afterwards; pass the path on explicitly."""
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+    """The default demo county plus THIN_VILLAGES_CSV, delivered (demo-data → ingest of the
+    inbox and the thin-villages folder → build) and published once for the whole session.
+    Read-only for every test: use `demo_home_copy` to change it. The environment is restored
+    as soon as the build is done; pass the paths on explicitly (or use `ranked_demo`)."""
     from pipelines.build import build_warehouse
     from pipelines.demo_data import write_demo
     from pipelines.ingest import ingest_paths
 
     root = tmp_path_factory.mktemp("demo-warehouse")
-    home = root / "home"
+    home, inbox, thin = root / "home", root / "inbox", root / "thin"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XINFANG_HOME", str(home))
         mp.setenv("DO_NOT_TRACK", "1")
-        inbox = root / "inbox"
         write_demo(out=inbox, quiet=True)
-        assert ingest_paths([inbox], quiet=True).exit_code == 0
-        build_warehouse()
-    return home
-
-
-# ---------------------------------------------------------------------------------------------
-# Issue 4 (rankings, export): one published demo warehouse per session.
-# ---------------------------------------------------------------------------------------------
-
-# Three thin villages (a few dozen residents, no items) delivered beside the demo county, so the
-# insufficient-data rule has something to label. Codes and town are outside the demo's.
-THIN_VILLAGES_CSV = (
-    "village_code,village_name,town_code,town_name,kind,population,year\n"
-    "320982990001,试点一村,320982990,试点镇,village,40,\n"
-    "320982990002,试点二村,320982990,试点镇,village,60,\n"
-    "320982990003,试点社区,320982990,试点镇,community,80,\n"
-)
-THIN_VILLAGE_CODES = ("320982990001", "320982990002", "320982990003")
+        thin.mkdir()
+        (thin / THIN_VILLAGES_FILE).write_text(THIN_VILLAGES_CSV, encoding="utf-8")
+        assert ingest_paths([inbox, thin], quiet=True).exit_code == 0
+        build_id = build_warehouse()
+    return DemoWarehouse(home=home, inbox=inbox, thin=thin, build_id=build_id)
 
 
 @pytest.fixture(scope="session")
-def ranked_demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A published build of the demo county plus THIN_VILLAGES_CSV, built once per session.
-    Use it through `ranked_demo`, which points $XINFANG_HOME at it for one test; the
-    environment is restored as soon as the build is done."""
-    from pipelines.build import build_warehouse
-    from pipelines.demo_data import write_demo
-    from pipelines.ingest import ingest_paths
+def demo_warehouse(demo_build: DemoWarehouse) -> Path:
+    """$XINFANG_HOME of the session's demo warehouse (`demo_build`), read-only. It holds the
+    thin villages too: a test of the plain demo's figures leaves out THIN_TOWN."""
+    return demo_build.home
 
-    root = tmp_path_factory.mktemp("ranked-demo")
-    home, inbox = root / "home", root / "inbox"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XINFANG_HOME", str(home))
-        mp.setenv("DO_NOT_TRACK", "1")
-        write_demo(out=inbox, quiet=True)
-        (inbox / "villages_thin.csv").write_text(THIN_VILLAGES_CSV, encoding="utf-8")
-        assert ingest_paths([inbox], quiet=True).exit_code == 0
-        build_warehouse()
-    return home
+
+@pytest.fixture(scope="session")
+def ranked_demo_home(demo_warehouse: Path) -> Path:
+    """The same as `demo_warehouse` (the name the ranking and export tests started with)."""
+    return demo_warehouse
 
 
 @pytest.fixture()
-def ranked_demo(ranked_demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """$XINFANG_HOME → the session's published demo warehouse (read it, don't rebuild it)."""
-    monkeypatch.setenv("XINFANG_HOME", str(ranked_demo_home))
-    return ranked_demo_home
+def ranked_demo(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$XINFANG_HOME → the session's demo warehouse for one test (read it, don't change it)."""
+    monkeypatch.setenv("XINFANG_HOME", str(demo_warehouse))
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    return demo_warehouse
+
+
+@pytest.fixture()
+def demo_home_copy(demo_build: DemoWarehouse, tmp_path: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy (`shutil.copytree`) of the session's demo $XINFANG_HOME, published build
+    included, with $XINFANG_HOME pointing at it for one test: change it freely."""
+    copy = tmp_path / "demo-home"
+    shutil.copytree(demo_build.home, copy, symlinks=True)
+    monkeypatch.setenv("XINFANG_HOME", str(copy))
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_warehouse: Path) -> Iterator[str]:
+    """`xinfang serve` over the session's demo warehouse, started once for the session on a
+    free loopback port; gives its base URL (`http://127.0.0.1:PORT`)."""
+    with dashboard_server(demo_warehouse) as base:
+        yield base

@@ -4,7 +4,8 @@ caught, and every broken delivery (`xinfang demo-data --broken KIND`) is stopped
 gate with its own one-line message while the previous build stays published — except the
 duplicate, which the ledger catches and which publishes.
 
-The demo is built once for this module; each test works on a copy of its $XINFANG_HOME.
+The session's demo warehouse (conftest `demo_build`) is the good build; each test that
+changes it works on a copy of its $XINFANG_HOME (`demo_home_copy`).
 """
 
 from __future__ import annotations
@@ -27,26 +28,16 @@ from pipelines.gates import run_phase
 from pipelines.ingest import ingest_paths
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("quality-demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XINFANG_HOME", str(root / "home"))
-        mp.setenv("DO_NOT_TRACK", "1")
-        write_demo(out=root / "inbox", quiet=True)
-        assert ingest_paths([root / "inbox"], quiet=True).exit_code == 0
-        build_id = build_warehouse()
-    return {"root": root, "home": root / "home", "inbox": root / "inbox", "build": build_id}
+@pytest.fixture()
+def home(demo_home_copy: Path) -> Path:
+    """A private copy of the demo's $XINFANG_HOME, published build included."""
+    return demo_home_copy
 
 
 @pytest.fixture()
-def home(demo, tmp_path, monkeypatch) -> Path:
-    """A private copy of the demo's $XINFANG_HOME, published build included."""
-    copy = tmp_path / "home"
-    shutil.copytree(demo["home"], copy, symlinks=True)
-    monkeypatch.setenv("XINFANG_HOME", str(copy))
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    return copy
+def good_build(demo_build) -> str:
+    """The build id of the good demo build (published in `home` too)."""
+    return demo_build.build_id
 
 
 def gx_results(build_id: str) -> pl.DataFrame:
@@ -55,8 +46,8 @@ def gx_results(build_id: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- the clean demo build
-def test_gates_pass_on_the_demo_build(demo, home):
-    build_id = demo["build"]
+def test_gates_pass_on_the_demo_build(good_build, home):
+    build_id = good_build
     assert build.published_build_id() == build_id
     results = audit.read("quality_results").filter(pl.col("build_id") == build_id)
     gx = gx_results(build_id)
@@ -82,11 +73,14 @@ def test_gates_pass_on_the_demo_build(demo, home):
     assert "http://" not in page and "https://" not in page and "<script" not in page
 
 
-def test_items_after_as_of_are_excluded_explicitly(home, demo):
-    db = build.build_db_path(demo["build"])
+@pytest.mark.characterisation
+def test_items_after_as_of_are_excluded_explicitly(home, good_build):
+    """Characterisation: "85 件" (the demo's items after 2011-11-30) was copied from the
+    gate's output on a demo build."""
+    db = build.build_db_path(good_build)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        outcome = run_phase(con, demo["build"], "build")
+        outcome = run_phase(con, good_build, "build")
     finally:
         con.close()
     assert outcome.errors == [] and outcome.seconds < 30
@@ -101,7 +95,7 @@ def test_items_after_as_of_are_excluded_explicitly(home, demo):
     con.close()
     con = duckdb.connect(str(tampered), read_only=True)
     try:
-        results = {r.check.name: r for r in run_phase(con, demo["build"], "build").results}
+        results = {r.check.name: r for r in run_phase(con, good_build, "build").results}
     finally:
         con.close()
     reconciled = results["fct_cases.reconciles_with_staging"]
@@ -109,21 +103,24 @@ def test_items_after_as_of_are_excluded_explicitly(home, demo):
     assert "晚于 as_of 排除 85 件" in reconciled.detail
 
 
-def test_check_reruns_the_gates_on_the_published_copy(home, demo, capsys):
+def test_check_reruns_the_gates_on_the_published_copy(home, good_build, capsys):
     rows_before = audit.read("quality_results").height
     assert build.check_published() == 0
     out = capsys.readouterr().out
     assert "fct_cases" in out and "raw.cases" in out
-    reports = list(paths.reports_dir().glob(f"check-{demo['build']}-*.html"))
+    reports = list(paths.reports_dir().glob(f"check-{good_build}-*.html"))
     assert len(reports) == 1 and "数据质量检查" in reports[0].read_text(encoding="utf-8")
     assert audit.read("quality_results").height == rows_before  # check records nothing
     assert [p.name for p in paths.tmp_dir().iterdir()] == []
 
 
-def test_tampered_marts_are_caught(home, demo):
-    """Break the published marts in a copy and run the build gates on it directly."""
+@pytest.mark.characterisation
+def test_tampered_marts_are_caught(home, good_build):
+    """Break the published marts in a copy and run the build gates on it directly.
+    Characterisation: "9,133/23,655" (the demo's 2009 events of all events) was copied from
+    the gate's output on a demo build."""
     copy = home / "tampered.duckdb"
-    shutil.copyfile(build.build_db_path(demo["build"]), copy)
+    shutil.copyfile(build.build_db_path(good_build), copy)
     copy.chmod(0o644)
     con = duckdb.connect(str(copy))
     town = con.sql(
@@ -147,7 +144,7 @@ def test_tampered_marts_are_caught(home, demo):
 
     con = duckdb.connect(str(copy), read_only=True)
     try:
-        results = {r.check.name: r for r in run_phase(con, demo["build"], "build").results}
+        results = {r.check.name: r for r in run_phase(con, good_build, "build").results}
     finally:
         con.close()
     failed = {name for name, r in results.items() if r.status == "fail"}
@@ -184,8 +181,11 @@ def deliver(kind: str, root: Path) -> int:
     return ingest_paths([inbox], quiet=True).exit_code
 
 
+@pytest.mark.characterisation
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-def test_a_broken_delivery_after_a_good_one_is_stopped(kind, home, demo, tmp_path):
+def test_a_broken_delivery_after_a_good_one_is_stopped(kind, home, good_build, tmp_path):
+    """Characterisation: the line and counts in BROKEN's reasons ("第 613 行", "至少 88 件")
+    were copied from the gates' messages on the broken demo drops."""
     exit_code, check, table, words = BROKEN[kind]
     assert deliver(kind, tmp_path) == exit_code
     with pytest.raises(CheckFailed) as caught:
@@ -195,7 +195,7 @@ def test_a_broken_delivery_after_a_good_one_is_stopped(kind, home, demo, tmp_pat
     assert f"check {check} failed on table {table}: " in message and words in message
     assert message.startswith("构建未通过质量检查，已保留上一次发布的数据仓库")
 
-    assert build.published_build_id() == demo["build"]
+    assert build.published_build_id() == good_build
     last = audit.read("builds").sort("started_at").row(-1, named=True)
     assert last["status"] == "failed" and last["failed_check"] == check
     row = audit.read("quality_results").filter(
@@ -228,12 +228,12 @@ def test_a_broken_delivery_instead_of_a_good_one_is_stopped(tmp_path, monkeypatc
     assert build.published_build_id() is None
 
 
-def test_a_refused_file_after_a_good_delivery_publishes_with_a_warning(home, demo, tmp_path):
+def test_a_refused_file_after_a_good_delivery_publishes_with_a_warning(home, good_build, tmp_path):
     """The encoding drop's cases_2009.csv is refused (ingest exits 2); the earlier delivery
     still holds its items, so the build publishes and the refusal shows as a warning."""
     assert deliver("encoding", tmp_path) == 2
     second = build_warehouse()
-    assert build.published_build_id() == second != demo["build"]
+    assert build.published_build_id() == second != good_build
     refused = gx_results(second).filter(pl.col("check_name") == "deliveries.refused_files").row(0, named=True)
     assert (refused["severity"], refused["status"]) == ("warn", "fail")
     assert refused["detail"].startswith("cases_2009.csv 在导入时被拒收")
@@ -256,7 +256,7 @@ def test_a_refused_file_instead_of_a_good_one_leaves_events_without_items(tmp_pa
     assert audit.read("builds").get_column("failed_check").to_list() == ["case_events.orphan_share"]
 
 
-def test_a_duplicate_delivery_is_the_ledgers_business(home, demo, tmp_path):
+def test_a_duplicate_delivery_is_the_ledgers_business(home, good_build, tmp_path):
     inbox = tmp_path / "inbox-duplicate"
     write_demo(out=inbox, broken="duplicate", quiet=True)
     result = ingest_paths([inbox], quiet=True)
@@ -265,7 +265,7 @@ def test_a_duplicate_delivery_is_the_ledgers_business(home, demo, tmp_path):
     assert len(copies) == 2 and {f.status for f in result.files} == {"duplicate"}
 
     second = build_warehouse()
-    assert second != demo["build"] and build.published_build_id() == second
+    assert second != good_build and build.published_build_id() == second
     gx = gx_results(second)
     assert gx.filter((pl.col("severity") == "error") & (pl.col("status") == "fail")).height == 0
     refused = gx.filter(pl.col("check_name") == "deliveries.refused_files").row(0, named=True)

@@ -6,21 +6,17 @@ console error. Screenshots go to test-output/screenshots/ (gitignored)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -86,46 +82,6 @@ for (const grid of root.querySelectorAll('.ag-root-wrapper')) {
 }
 return {figures: figures, grids: grids, text: root.innerText};
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def dashboard_server(home: Path) -> Iterator[str]:
-    """`xinfang serve` (dashboards.app.serve) for `home` on a free loopback port."""
-    port = free_port()
-    env = {**os.environ, "XINFANG_HOME": str(home), "DO_NOT_TRACK": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_dash-layout", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise AssertionError(f"dashboard server did not start: {err}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 class Browser:
@@ -241,14 +197,9 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def server(demo_warehouse: Path) -> Iterator[str]:
-    with dashboard_server(demo_warehouse) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    b = Browser(server, tmp_path_factory.mktemp("chromium-profile"))
+def browser(demo_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for the module, on the session's demo server (conftest)."""
+    b = Browser(demo_server, tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield b
     finally:
@@ -276,7 +227,10 @@ def changed(before: dict, after: dict, kind: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.characterisation
 def test_overview_year_filter_and_drill_down(browser: Browser) -> None:
+    """Characterisation: "1,191 件" (the county's 2010 items) was copied from the page over a
+    demo build."""
     browser.open("/", "ov-content")
     text = browser.fingerprint("ov-content")["text"]
     assert "信访总量" in text and "重访占来访比" in text and "数据截止 2011-12-31" in text

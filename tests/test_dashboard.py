@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +16,7 @@ import plotly
 import pytest
 
 from pipelines import audit
+from tests.support import dashboard_server
 
 PAGE_PATH = "/quality"
 
@@ -100,11 +96,16 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def filled(home: Path) -> Path:
+def fill(home: Path) -> None:
+    """A published build, one ledger row and three quarantined rows ($XINFANG_HOME = home)."""
     make_build(home, "20120102-030405")
     write_ledger("one", "cases_2011.csv")
     write_quarantine("one", "cases_2011.csv")
+
+
+@pytest.fixture
+def filled(home: Path) -> Path:
+    fill(home)
     return home
 
 
@@ -223,12 +224,6 @@ class _Refs(HTMLParser):
                 self.refs.append((tag, value))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
     headers = {"Content-Type": "application/json"} if data else {}
     request = urllib.request.Request(url, data=data, headers=headers)
@@ -236,39 +231,16 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8", errors="replace")
 
 
-@pytest.fixture
-def served(filled: Path):
-    port = free_port()
-    env = {**os.environ, "XINFANG_HOME": str(filled)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"from dashboards.app import serve; serve('127.0.0.1', {port})",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(base + "/")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read().decode() if proc.stderr else "")
-                time.sleep(0.3)
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`xinfang serve` over a fake home filled as `filled` is, once for the module."""
+    home = tmp_path_factory.mktemp("served") / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINFANG_HOME", str(home))
+        fill(home)
+    with dashboard_server(home) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_served_page_is_chinese_and_offline(served: str) -> None:

@@ -22,10 +22,17 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboards import data, figures, tables
+from tests.support import THIN_VILLAGE_CODES
+
+# The demo county's towns and villages. The session's demo warehouse (conftest `demo_build`)
+# adds THIN_VILLAGES_CSV: one town more (试点镇) and its 3 villages, with no items.
+DEMO_TOWNS = 14
+DEMO_VILLAGES = 274
 
 
 @pytest.fixture
 def demo_app(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
+    """The dashboards' app over the session's demo warehouse (read-only)."""
     monkeypatch.setenv("XINFANG_HOME", str(demo_warehouse))
     from dashboards.app import create_app
 
@@ -73,7 +80,10 @@ def run_with_trigger(func: Any, prop_id: str, value: Any, *args: Any) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.characterisation
 def test_overview_renders_cards_trends_and_towns(pages) -> None:
+    """Characterisation: the figures on the cards ("1,023 件", "上年 1,191", "2.2%") were
+    copied from the page rendered over a demo build."""
     out = pages.overview.update_content(2011, "county", "zh")
     text = as_text(out)
     for expected in ("信访总量", "1,023 件", "上年 1,191", "低位运行", "未控制", "95%区间",
@@ -84,12 +94,14 @@ def test_overview_renders_cards_trends_and_towns(pages) -> None:
     assert trend.layout.xaxis.title.text == "月份" and trend.layout.yaxis.title.text == "件数"
     assert len(trend.data[-1].x) == 36 or len(trend.data[-2].x) == 36  # every month of data
     grid = find(out, "ov-grid")
-    assert len(grid.rowData) == 14 and {"town_name", "petitions", "is_low_running"} <= set(
+    assert len(grid.rowData) == DEMO_TOWNS + 1 and {"town_name", "petitions", "is_low_running"} <= set(
         grid.rowData[0])
     assert as_text(pages.overview.update_content(2010, "county", "zh")) != text
 
 
+@pytest.mark.characterisation
 def test_overview_town_scope_lists_its_villages(pages) -> None:
+    """Characterisation: 万中镇's 20 villages were counted on a demo build's page."""
     out = pages.overview.update_content(2010, "320982102", "zh")
     text = as_text(out)
     assert "万中镇各村居每千人信访量" in text and "明细表 · 万中镇" in text
@@ -117,13 +129,16 @@ def test_drill_down_callback(pages) -> None:
     assert run_with_trigger(drill, "ov-back.n_clicks", None, None, None) is dash.no_update
 
 
+@pytest.mark.characterisation
 def test_overview_downloads_the_current_table(pages) -> None:
+    """Characterisation: the row counts (DEMO_TOWNS towns; 万中镇's 20 villages) were counted
+    on a demo build's downloads."""
     csv = run_with_trigger(pages.overview.download, "ov-csv.n_clicks", 1, 1, None, 2011,
                            "county", "zh")
     assert csv["filename"].endswith(".csv") and "2011" in csv["filename"]
     body = base64.b64decode(csv["content"]).decode("utf-8")
     assert body.startswith("\ufeff镇区,户籍人口,信访总量,上年信访总量")
-    assert len(body.strip().splitlines()) == 15 and ",是," in body
+    assert len(body.strip().splitlines()) == 1 + DEMO_TOWNS + 1 and ",是," in body
 
     xlsx = run_with_trigger(pages.overview.download, "ov-xlsx.n_clicks", 1, None, 1, 2010,
                             "320982102", "zh")
@@ -138,12 +153,14 @@ def test_overview_downloads_the_current_table(pages) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.characterisation
 def test_villages_ranking_funnel_and_model_list(pages) -> None:
+    """Characterisation: DEMO_VILLAGES (274) was counted on a demo build's ranking table."""
     out = pages.villages.update_content(2011, "", "petitions_per_1k", "zh")
     text = as_text(out)
     assert "村居排名 · 全部镇区" in text and "示范村居名单" in text and "疑似漏登提示" in text
     rows = find(out, "vr-grid").rowData
-    assert len(rows) == 274
+    assert len(rows) == DEMO_VILLAGES + len(THIN_VILLAGE_CODES)
     funnel = find(out, "vr-funnel").figure
     hover_names = {n for trace in funnel.data if trace.mode == "markers" for n in trace.text}
     assert len(hover_names) > 200  # hover names the village
@@ -167,7 +184,9 @@ def test_villages_ranking_columns(pages) -> None:
     assert re.fullmatch(r"\d+–\d+", best["rank_interval"])
 
 
+@pytest.mark.characterisation
 def test_cadres_ranking_without_identities(pages) -> None:
+    """Characterisation: the 168 ranked cadres of 2011 were counted on a demo build's page."""
     out = pages.cadres.update_content(2011, "", "zh")
     text = as_text(out)
     assert "干部排名 · 全部干部" in text and "先进个人候选" in text and "问责提示" in text
@@ -178,7 +197,10 @@ def test_cadres_ranking_without_identities(pages) -> None:
     assert find(pages.cadres.update_content(2009, "", "zh"), "cd-grid").rowData[:5] != before
 
 
+@pytest.mark.characterisation
 def test_handling_cards_and_charts(pages) -> None:
+    """Characterisation: "94.4%" and "890 / 943 件" (first-time items closed within a month,
+    2011) were copied from the page rendered over a demo build."""
     out = pages.handling.update_content(2011, "county", "zh")
     text = as_text(out)
     for expected in ("初信初访一个月内办结率", "94.4%", "890 / 943 件", "按期办结率",
@@ -187,7 +209,7 @@ def test_handling_cards_and_charts(pages) -> None:
         assert expected in text, expected
     channels = find(out, "hq-channels").figure
     assert [t.name for t in channels.data] == ["来信", "来访"]
-    assert len(find(out, "hq-grid").rowData) == 14
+    assert len(find(out, "hq-grid").rowData) == DEMO_TOWNS + 1
     town = as_text(pages.handling.update_content(2011, "320982108", "zh"))
     assert "来信与来访（按月） · 西湾镇" in town and town != text
 

@@ -16,6 +16,7 @@ from scipy.stats import binom, chi2, norm, poisson
 
 from pipelines.paths import SEEDS_DIR
 from pipelines.warehouse import connect
+from tests.support import THIN_TOWN  # the thin villages' town (conftest `demo_build`)
 
 VILLAGE_RATES = {  # indicator → numerator column of fct_village_year (per resident)
     "petitions_per_1k": "petitions",
@@ -29,7 +30,6 @@ CADRE_INDICATORS = ("on_time_rate", "ceased_rate", "satisfaction_rate", "repeats
                     "escalations_per_item")
 RANK_COLUMNS = ("composite_score", "rank_median", "rank_low", "rank_high", "p_top_decile",
                 "p_bottom_decile")
-THIN_TOWN = "320982990"  # the thin villages the `ranked_demo` fixture adds (tests/conftest.py)
 POSITIONS = {"within", "above_95", "above_998", "below_95", "below_998"}
 
 

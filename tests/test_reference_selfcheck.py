@@ -13,7 +13,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-
 from pipelines import audit
 from pipelines.ingest import ingest_paths
 from tests.reference.contract import (
@@ -599,9 +598,7 @@ def test_random_drop_is_deterministic_loads_cleanly_and_adds_up(tmp_path, monkey
     assert [f.status for f in result.files] == ["loaded"] * 7
     assert sum(f.rows_quarantined for f in result.files) == 0
     lake = load_lake()
-    started = time.perf_counter()
-    m = reference_marts(lake)
-    assert time.perf_counter() - started < 10
+    m = reference_marts(lake)  # its time: benchmarks/timings.py
     f = m["fct_cases"]
     assert f.height == lake["cases"].height == 400 and f["case_id"].n_unique() == 400
     for name, frame in m.items():

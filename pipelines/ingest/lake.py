@@ -7,6 +7,7 @@ ingest left behind: temporaries, and batches or quarantine files that no ledger 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import polars as pl
@@ -57,10 +58,9 @@ class BatchWriter:
 
     def abort(self) -> None:
         if self._writer is not None:
-            try:
+            # the writer may be half-written already; the file goes anyway
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
                 self._writer.close()
-            except Exception:
-                pass
         self.tmp.unlink(missing_ok=True)
 
     def commit(self, path: Path) -> None:

@@ -183,7 +183,8 @@ def _decode(data: bytes, encoding: str, line_no: int) -> str:
 
 def read_csv(path: Path) -> Source:
     encoding = detect_encoding(path)
-    fh = io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="strict", newline="")
+    # the handle lives on in the chunk generator, which closes it when it is done
+    fh = io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="strict", newline="")  # noqa: SIM115
     reader = csv.reader(fh, strict=True)
     try:
         header = next(reader)
@@ -281,9 +282,9 @@ def read_jsonl(path: Path) -> Source:
                     continue
                 try:
                     obj = json.loads(line)
-                    if not isinstance(obj, dict):
-                        raise ValueError("not an object")
                 except ValueError:
+                    obj = None
+                if not isinstance(obj, dict):  # unreadable JSON, or not an object
                     chunk.ragged.append((no, [line.rstrip("\n")[:500]]))
                 else:
                     chunk.line_numbers.append(no)

@@ -76,9 +76,9 @@ def expand(targets: list[Path]) -> list[Path]:
     for target in targets:
         if target.is_dir():
             for p in target.rglob("*"):
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(target).parts):
-                    if file_format(p) is not None:
-                        found.append(p)
+                hidden = any(part.startswith(".") for part in p.relative_to(target).parts)
+                if p.is_file() and not hidden and file_format(p) is not None:
+                    found.append(p)
         elif target.is_file():
             found.append(target)
         else:
