@@ -1,4 +1,4 @@
--- Possible under-registration (疑似少登记) per village and year: items from the village
+-- Possible under-registration (疑似漏登) per village and year: items from the village
 -- lodged above the county (city, province, central) beyond the funnel limit for its size,
 -- while its local registrations per 1,000 residents (EB) are no higher than the county's
 -- (parameters in seed ranking_parameters). Each row carries the numbers that raised it.
