@@ -35,7 +35,7 @@ def serve_file(filename: str = "index.html") -> Response:
         except XinfangError as exc:
             return _plain(str(exc), 503)
         if build_id is None:
-            return _plain(NothingPublished.MESSAGE, 404)
+            return _plain(str(NothingPublished()), 404)
         try:
             folder = dbt_docs.site(build_id)
             break

@@ -19,7 +19,7 @@ class NothingPublished(UsageError):
     """`check`, `query` and `export` before the first publish: one message, exit 2 (the
     commands were used before `xinfang build`, CONTRACT §1)."""
 
-    MESSAGE = "尚无已发布的数据仓库，请先运行 xinfang build (nothing is published yet)"
+    def __init__(self) -> None:
+        from pipelines.labels import from_files
 
-    def __init__(self, message: str = MESSAGE) -> None:
-        super().__init__(message)
+        super().__init__(from_files().both("text.no_build"))

@@ -8,8 +8,8 @@ One XLSX in Chinese, read only from the published warehouse (pipelines.warehouse
 and a CSV (UTF-8 with BOM, for Excel) and a Parquet copy of every sheet beside it. Sheet
 names, column headers and code labels are the published build's seed labels
 (pipelines.labels: `sheet.<key>`, `column.<source column>`, the vocabularies), so a workbook
-never mixes today's labels with an older build's figures; only the definitions of the notes
-sheet are written here.
+never mixes today's labels with an older build's figures; the notes sheet's definitions are
+labels too (`definition.<term>`).
 
 Reproducible: rows are in a fixed order, the only run-specific cells are the as_of date and
 the build id (数据说明), and the workbook's document properties carry the as_of date instead
@@ -351,28 +351,29 @@ SHEETS: tuple[Sheet, ...] = (
     NOTES,
 )
 
-# The notes sheet's definitions: the term (a label key), what it means.
-DEFINITIONS: tuple[tuple[str, str], ...] = (
-    ("export.term_item", "cases 中的一行；信访总量按件计，来访另按人次（人数）计。"),
-    ("column.repeat_petitions", "关联件编号指向在先的件，或同一人（身份哈希）同一问题领域在先件在重复认定时限内。"),
-    ("column.skip_level_petitions", "登记层级高于管辖层级，且同一事项此前未在管辖层级或以下登记（有登记标志时以标志为准）。"),
-    ("column.collective_petitions", "来访且人数不少于集体访人数下限。"),
-    ("column.abnormal_petitions", "有异常行为记录。"),
-    ("column.first_time_closure_rate", "非重复件中一个月内办结的比例；尚在时限内的未办结件不计入分母。"),
-    ("column.on_time_rate", "在办理期限（含延期，延期合计有上限）内办结的比例；未到期的未办结件不计入分母。"),
-    ("column.satisfaction_rate", "（满意 + 权重 × 基本满意）/ 已评价件数。"),
-    ("column.ceased_rate", "已办结件中息访的比例。"),
-    ("export.term_standard", "每千人信访量、重复信访、越级访、集体访、异常访五项均达标（见“创建标准”参数）。"),
-    ("sheet.one_low_four_controls", "信访总量不高于上年为低位运行；重复、越级、集体、异常访件数不高于上年为受控；首年无上年，不作判断。"),
-    ("export.term_eb", "按全县水平对小样本比率收缩：每千人指标用泊松-伽马模型（Marshall 全局估计），比例指标用贝塔-二项模型（矩估计）；数据无法区分单位时全部收缩到全县水平。"),
-    ("column.funnel_position", "与全县水平（干部按问题领域调整后的期望值）比较的95%、99.8%控制限（精确二项/泊松分布插值）；存在过度离散时用缩尾z值估计τ²加宽控制限。"),
-    ("column.composite_score", "各指标经验贝叶斯估计与目标值之比（越低越好的指标达到目标即满分），按权重几何平均；1 表示各项恰好达到目标。"),
-    ("export.term_ranks", "按后验分布和权重不确定性做蒙特卡洛模拟（固定随机数种子），给出名次中位数、90%名次区间及位列前/后10%的概率；名次 1 为最好。不以单一名次作奖惩依据。"),
-    ("column.is_insufficient_data", "村居每千人信访量的经验贝叶斯权重低于下限，或干部当年包保件数少于下限：不参与排名，名次与概率为空。"),
-    ("sheet.model_villages", "达到创建标准且无疑似漏登提示的村居（按镇区、村居代码排列，非排名）。"),
-    ("column.is_under_registration_signal", "县以上（市、省、中央）登记量超出控制限且件数不少于下限，而本地登记量（经验贝叶斯）不高于全县水平。"),
-    ("column.is_advanced_candidate", "符合推荐资格且位列前10%的概率不低于门槛的干部，按概率从高到低，至多若干名；无人达到门槛时名单为空。"),
-    ("sheet.accountability_flags", "某项指标在不利方向上连续若干年超出经过度离散调整的99.8%控制限。"),
+# The notes sheet's definitions: the terms (label keys) defined; each text is the label
+# `definition.<term>` of seeds/display_labels.csv.
+DEFINITIONS: tuple[str, ...] = (
+    "export.term_item",
+    "column.repeat_petitions",
+    "column.skip_level_petitions",
+    "column.collective_petitions",
+    "column.abnormal_petitions",
+    "column.first_time_closure_rate",
+    "column.on_time_rate",
+    "column.satisfaction_rate",
+    "column.ceased_rate",
+    "export.term_standard",
+    "sheet.one_low_four_controls",
+    "export.term_eb",
+    "column.funnel_position",
+    "column.composite_score",
+    "export.term_ranks",
+    "column.is_insufficient_data",
+    "sheet.model_villages",
+    "column.is_under_registration_signal",
+    "column.is_advanced_candidate",
+    "sheet.accountability_flags",
 )
 
 
@@ -445,7 +446,7 @@ def _notes(con: duckdb.DuckDBPyConnection, year: int, as_of: date, build_id: str
         (basic, text("export.item_as_of"), as_of.isoformat(), text("export.note_as_of")),
         (basic, text("export.item_build"), build_id, text("export.note_build")),
     ]
-    rows += [(definitions, text(key), "", note) for key, note in DEFINITIONS]
+    rows += [(definitions, text(key), "", text(f"definition.{key}")) for key in DEFINITIONS]
     for parameter, value, unit, description in con.sql(
         "select parameter, value, unit, description_zh from seeds.parameters order by parameter"
     ).fetchall():

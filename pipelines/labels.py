@@ -65,6 +65,10 @@ class Labels:
     def codes(self, vocabulary: str) -> list[str]:
         return [code for (name, code) in self.vocabularies if name == vocabulary]
 
+    def vocab_map(self, vocabulary: str, lang: str | None = DEFAULT_LANG) -> dict[str, str]:
+        """code → label for every code of a vocabulary, in the seed's order."""
+        return {code: self.vocab(vocabulary, code, lang) for code in self.codes(vocabulary)}
+
     def indicator(self, code: str, lang: str | None = DEFAULT_LANG) -> str:
         pair = self.indicators.get(code)
         if pair is None:
@@ -75,6 +79,10 @@ class Labels:
         """Chinese first, English in brackets: for the command line."""
         zh, en = self.texts[key]
         return f"{zh} ({en})"
+
+    def vocab_both(self, vocabulary: str, code: Any) -> str:
+        """A code's label, Chinese first and English in brackets: for the command line."""
+        return f"{self.vocab(vocabulary, code)} ({self.vocab(vocabulary, code, 'en')})"
 
 
 def _labels(display: list[dict[str, Any]], vocabularies: list[dict[str, Any]],

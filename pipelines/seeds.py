@@ -72,13 +72,6 @@ def vocabulary(name: str) -> dict[str, str]:
 
 
 @cache
-def labels(name: str, lang: str = "zh") -> dict[str, str]:
-    """code -> display label for a vocabulary."""
-    col = "label_zh" if lang == "zh" else "label_en"
-    return {r["code"]: r[col] for r in read_seed("vocabularies") if r["vocabulary"] == name}
-
-
-@cache
 def event_detail_rules() -> dict[str, tuple[str, str | None]]:
     return {
         r["event_type"]: (r["detail_kind"], r["vocabulary"] or None)

@@ -20,7 +20,7 @@ from pipelines.build.failures import Failure
 from pipelines.build.junit import Suite, check_writable, to_xml, write_junit
 from pipelines.errors import NothingPublished, UsageError
 
-NOTHING = NothingPublished.MESSAGE
+NOTHING = str(NothingPublished())
 
 
 def cli(home: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:

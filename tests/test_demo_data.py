@@ -28,6 +28,7 @@ from pipelines import seeds
 from pipelines.demo_data import write_demo
 from pipelines.demo_data.identity import is_valid_id
 from pipelines.errors import UsageError
+from pipelines.labels import from_files
 
 REPO = Path(__file__).resolve().parent.parent
 COUNTY_FILES = {
@@ -287,7 +288,7 @@ def test_vocabularies_match_seeds(county):
     assert raw["信访方式"].null_count() == 0
     assert cases["channel"].null_count() == 0 and cases["category"].null_count() == 0
     assert cases["real_name"].null_count() == 0 and cases["subject_code"].null_count() == 0
-    assert set(cases["channel"].unique()) == set(seeds.labels("channel"))
+    assert set(cases["channel"].unique()) == set(from_files().vocab_map("channel"))
     events = read_drop(county, "case_events")
     assert events["event_type"].null_count() == 0
     known = {

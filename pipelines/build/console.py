@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.build.failures import Failure
+from pipelines.labels import from_files
 
 console = Console(highlight=False)
 
@@ -101,9 +102,11 @@ def print_gate_outcome(outcome: Any) -> None:
 def print_summary(
     build_id: str, as_of: date, counts: dict[str, int], removed: list[str], seconds: float
 ) -> None:
-    table = Table(title="staging 行数 (rows)", show_header=True, header_style="bold")
-    table.add_column("模型 model")
-    table.add_column("行数 rows", justify="right")
+    labels = from_files()
+    table = Table(title=f"staging {labels.both('column.rows')}", show_header=True,
+                  header_style="bold")
+    table.add_column(labels.both("column.model"))
+    table.add_column(labels.both("column.rows"), justify="right")
     for name, count in counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
@@ -125,9 +128,13 @@ def print_checks(records: list[dict]) -> None:
             counts[2] += 1
         else:
             counts[3] += 1
+    labels = from_files()
     table = Table(show_header=True, header_style="bold")
-    for title in ("表 table", "检查 checks", "通过 pass", "警告 warn", "失败 fail"):
-        table.add_column(title, justify="left" if title.startswith("表") else "right")
+    table.add_column(labels.both("column.table_name"))
+    for title in (labels.both("report.card_checks"), labels.vocab_both("check_status", "pass"),
+                  labels.vocab_both("check_severity", "warn"),
+                  labels.vocab_both("check_status", "fail")):
+        table.add_column(title, justify="right")
     for name in sorted(tally):
         table.add_row(name, *(str(n) for n in tally[name]))
     console.print(table)

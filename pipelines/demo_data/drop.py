@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines import seeds
 from pipelines.demo_data import cadres as cadres_mod
 from pipelines.demo_data import geography
 from pipelines.demo_data.formats import Sink, Style, open_sink, write_table
 from pipelines.demo_data.geography import COMMUNITY, Geography
 from pipelines.demo_data.process import Process
 from pipelines.demo_data.profile import Profile
+from pipelines.labels import from_files
 
 
 @dataclass
@@ -62,7 +62,7 @@ def county_styles(year_index: int) -> tuple[Style, Style]:
                 headers="zh",
                 values="zh",
                 excel_dates=True,
-                relabel={"real_name": dict(seeds.labels("yes_no"))},
+                relabel={"real_name": from_files().vocab_map("yes_no")},
             ),
             Style("xlsx", headers="zh", values="zh", date_fmt="%Y-%m-%d", time_fmt="T%H:%M"),
         )

@@ -16,6 +16,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from pipelines import seeds
+from pipelines.labels import from_files
 
 TMP_PREFIX = ".tmp-demo-"
 FLUSH_ROWS = 120_000  # Parquet row groups; bounds the memory held for one
@@ -48,12 +49,12 @@ def _vocab_labels(entity: str, style: Style) -> dict[str, dict[str, str]]:
         return dict(style.relabel)
     for col in seeds.input_columns(entity):
         if col.vocabulary:
-            out[col.name] = dict(seeds.labels(col.vocabulary))
+            out[col.name] = from_files().vocab_map(col.vocabulary)
     if entity == "case_events":
         detail: dict[str, str] = {}
         for _kind, vocab in seeds.event_detail_rules().values():
             if vocab:
-                detail.update(seeds.labels(vocab))
+                detail.update(from_files().vocab_map(vocab))
         out["detail"] = detail
     out.update(style.relabel)
     return out
