@@ -10,8 +10,8 @@ Steps, each timed in its own process (wall seconds and peak memory):
 5. the baseline: DuckDB alone scanning the raw lake's Parquet and aggregating items per
    village and year (the floor any warehouse over these files must pay)
 
-The ratio build ÷ baseline and (ingest + build) ÷ baseline are the numbers DESIGN.md's target
-("a small multiple of DuckDB's own scan-and-aggregate time") is judged by. Results go to
+The ratio build ÷ baseline and (ingest + build) ÷ baseline are the numbers the project's
+speed target (a small multiple of DuckDB's own scan-and-aggregate time) is judged by. Results go to
 benchmarks/results/ (not committed) as JSON and are printed as a table.
 """
 

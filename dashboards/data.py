@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_caching import Cache
 
+from dashboards import i18n
 from pipelines import paths, warehouse
 from pipelines.errors import XinfangError
 
@@ -139,8 +140,6 @@ def _is_balanced(row: dict[str, Any]) -> bool | None:
 
 def _build_info(con: Any, build_id: str) -> dict[str, Any]:
     info: dict[str, Any] = {"build_id": build_id, "as_of": None, "built_at": None}
-    if not _relation_exists(con, "meta", "build_info"):
-        return info
     rows = _records(con, "select * from meta.build_info")
     match = [r for r in rows if r.get("build_id") == build_id] or rows
     if match:
@@ -170,16 +169,6 @@ def _entity_counts(con: Any) -> list[dict[str, Any]]:
     order = {e: i for i, e in enumerate(paths.ENTITIES)}
     out.sort(key=lambda r: (order.get(r["entity"], len(order)), r["model"]))
     return out
-
-
-def _relation_exists(con: Any, schema: str, name: str) -> bool:
-    rows = con.execute(
-        "select 1 from duckdb_views() where database_name = 'memory' and schema_name = ? "
-        "and view_name = ? union all select 1 from duckdb_tables() "
-        "where database_name = 'memory' and schema_name = ? and table_name = ?",
-        [schema, name, schema, name],
-    ).fetchall()
-    return bool(rows)
 
 
 def _records(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -418,12 +407,6 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
         """,
         [year],
     )
-    for spec in out["specs"]:
-        if spec.get("derived_numerator"):
-            rate, den = spec["indicator"], spec["denominator"]
-            for r in out["rows"]:
-                value, n = r.get(rate), r.get(den)
-                r[spec["numerator"]] = None if value is None or n is None else value * n
     out["decisions"] = {
         kind: _decision_rows(con, kind, year) for kind in ("model_villages", "under_registration")
     }
@@ -531,29 +514,21 @@ def _decision_rows(con: Any, kind: str, year: int, town: str | None = None
 
 
 def funnel_specs(definitions: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
-    """Village indicators a funnel can be drawn for: the ranking model's ranked indicators
-    whose denominator is a column of fct_village_year and whose numerator is one too (or
-    follows from the rate itself: numerator = rate × denominator)."""
-    specs = []
-    for d in definitions:
-        if d.get("unit_type") != "village" or d.get("role") != "ranked":
-            continue
-        if d.get("denominator") not in columns:
-            continue
-        derived = d.get("numerator") not in columns
-        if derived and d["indicator"] not in columns:
-            continue
-        specs.append(
-            {
-                "indicator": d["indicator"],
-                "numerator": f"{d['indicator']}__numerator" if derived else d["numerator"],
-                "derived_numerator": derived,
-                "denominator": d["denominator"],
-                "scale": float(d.get("scale") or 1),
-                "family": d.get("family") or "rate",
-            }
-        )
-    return specs
+    """Village indicators a funnel can be drawn for: the ranking model's ranked village
+    indicators (seed ranking_indicators), whose numerator and denominator are columns of
+    fct_village_year."""
+    return [
+        {
+            "indicator": d["indicator"],
+            "numerator": d["numerator"],
+            "denominator": d["denominator"],
+            "scale": float(d.get("scale") or 1),
+            "family": d.get("family") or "rate",
+        }
+        for d in definitions
+        if d.get("unit_type") == "village" and d.get("role") == "ranked"
+        and {d.get("numerator"), d.get("denominator")} <= set(columns)
+    ]
 
 
 def funnel_parameters(con: Any, unit_type: str, year: int) -> dict[str, dict[str, Any]]:
@@ -569,8 +544,6 @@ def funnel_parameters(con: Any, unit_type: str, year: int) -> dict[str, dict[str
 
 def _standards(con: Any) -> dict[str, float]:
     """The village standard's limits (seed village_standards of the build)."""
-    if not _relation_exists(con, "seeds", "village_standards"):
-        return {}
     return {
         r["indicator"]: r["max_value"]
         for r in _records(con, "select indicator, max_value from seeds.village_standards")
@@ -578,17 +551,8 @@ def _standards(con: Any) -> dict[str, float]:
 
 
 def _targets(con: Any) -> dict[str, dict[str, Any]]:
-    """The dashboard targets of the published build (the seed file for older builds)."""
-    if _relation_exists(con, "seeds", "dashboard_targets"):
-        rows = _records(con, "select * from seeds.dashboard_targets")
-    else:
-        from pipelines import seeds
-
-        rows = [
-            {**r, "target_value": float(r["target_value"]) if r["target_value"] else None}
-            for r in seeds.read_seed("dashboard_targets")
-        ]
-    return {r["indicator"]: r for r in rows}
+    """The dashboard targets of the published build (seed dashboard_targets)."""
+    return {r["indicator"]: r for r in _records(con, "select * from seeds.dashboard_targets")}
 
 
 def _on_build(name: str, args: tuple[Any, ...], reader: Any) -> Snapshot:
@@ -637,5 +601,6 @@ def _read_snapshot(reader: Any, args: tuple[Any, ...]) -> Snapshot:
         raise DataError(str(exc)) from None
     except duckdb.Error as exc:
         text = str(exc).strip().splitlines()
-        raise DataError(f"查询已发布构建失败（{text[0] if text else type(exc).__name__}）") from None
+        reason = text[0] if text else type(exc).__name__
+        raise DataError(i18n.t("text.query_failed", reason=reason)) from None
     return Snapshot(build, payload)

@@ -294,8 +294,9 @@ def drill_bars(
                 text=[f"{r['petitions_per_1k']:.2f}" for r in part],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}：%{x:.2f}（%{customdata[1]:,} " + unit
-                + "，%{customdata[2]:,} 人）<extra></extra>",
+                hovertemplate="%{y}" + i18n.colon(lang) + "%{x:.2f} (%{customdata[1]:,} "
+                + unit + ", %{customdata[2]:,} " + i18n.t("text.people_unit", lang)
+                + ")<extra></extra>",
             )
         )
     if reference is not None:
@@ -349,8 +350,8 @@ def funnel(
     denominator, with the 95% and 99.8% limits around the county value that the build used
     (`spec["funnel"]`, a row of marts.fct_funnel_parameters: θ₀ and τ², drawn by
     `pipelines.stats.funnel.funnel_limits`: exact, or overdispersion-adjusted). Points take
-    the build's `<indicator>_funnel` position; hover names the village. Without stored
-    parameters (an older build) only the points are drawn.
+    the build's `<indicator>_funnel` position; hover names the village. A year without a
+    county value (no denominator anywhere) has points only.
     `spec`: indicator, numerator, denominator, scale, family (rate | proportion), label."""
     from pipelines.stats.funnel import WITHIN, funnel_limits
 
@@ -358,10 +359,9 @@ def funnel(
     rows = [r for r in rows if (r.get(den) or 0) > 0 and r.get(num) is not None]
     if not rows:
         return empty_figure(i18n.t("text.no_rows", lang), height)
-    parameters = spec.get("funnel") or {}
-    scale = float(parameters.get("scale") or spec.get("scale") or 1)
-    family = parameters.get("family") or spec.get("family")
-    kind = "proportion" if family == "proportion" else "rate"
+    parameters = spec["funnel"]
+    scale = float(parameters["scale"])
+    kind = "proportion" if parameters["family"] == "proportion" else "rate"
     observed = [float(r[num]) for r in rows]
     denominators = [float(r[den]) for r in rows]
     column = f"{spec['indicator']}_funnel"
@@ -571,8 +571,8 @@ def real_name_days(by_year: list[dict[str, Any]], lang: str = "zh", height: int 
                 text=["" if v is None else f"{v:g}" for v in values],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{x}：%{y} 天<extra>" + label + "</extra>"
-                if lang == "zh" else "%{x}: %{y} days<extra>" + label + "</extra>",
+                hovertemplate="%{x}" + i18n.colon(lang) + "%{y} "
+                + i18n.t("text.days_unit", lang) + "<extra>" + label + "</extra>",
             )
         )
     fig.update_layout(**_base_layout(height))

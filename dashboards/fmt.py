@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from dashboards import i18n
+
 DASH = "—"
 
 
@@ -31,7 +33,7 @@ def points(value: Any, lang: str = "zh", digits: int = 1) -> str:
     if value is None:
         return DASH
     number = f"{100 * float(value):+.{digits}f}".replace("-", "−")
-    return number + ("个百分点" if lang == "zh" else " pp")
+    return i18n.t("text.points", lang, value=number)
 
 
 def decimal(value: Any, digits: int = 2) -> str:

@@ -109,17 +109,9 @@ def from_files() -> Labels:
 
 
 def from_connection(con: Any, build_id: str | None = None) -> Labels:
-    """The labels of the build attached to `con` (pipelines.warehouse.connect). A build made
-    before display labels were seeds has no `seeds.display_labels`: the files stand in."""
-    present = {name for (name,) in con.execute(
-        "select table_name from information_schema.tables "
-        "where table_catalog = current_database() and table_schema = 'seeds'").fetchall()}
-    if "display_labels" not in present or "vocabularies" not in present:
-        return from_files()
+    """The labels of the build attached to `con` (pipelines.warehouse.connect)."""
 
     def rows(table: str, columns: str) -> list[dict[str, Any]]:
-        if table not in present:
-            return seeds.read_seed(table)
         rel = con.sql(f"select {columns} from seeds.{table}")
         return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
 

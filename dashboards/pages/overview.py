@@ -196,9 +196,7 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
         reference = snap.get("standards", {}).get("petitions_per_1k")
     else:
         level, title = "towns", i18n.t("text.drill_county_title", lang)
-        row = snap["row"]
-        population = sum(c.get("population") or 0 for c in children)
-        reference = 1000.0 * row["petitions"] / population if population else None
+        reference = snap["row"]["petitions_per_1k"]  # the county's, from fct_one_low_four_controls
     figure = figures.drill_bars(children, level=level, reference=reference, lang=lang)
     for trace in figure.data:
         trace.customdata = [list(c) + [level] for c in trace.customdata]

@@ -79,7 +79,7 @@ flag_counts as (
 joined as (
 
     select
-        for_ranking.* exclude (rated_satisfied, rated_basically_satisfied, satisfaction_score),
+        for_ranking.* exclude (rated_satisfied, rated_basically_satisfied),
         for_ranking.first_time_closed_within_30d
         / nullif(for_ranking.first_time_due, 0) as first_time_closure_rate,
         for_ranking.satisfaction_score / nullif(for_ranking.rated, 0) as satisfaction_rate,

@@ -33,6 +33,7 @@ final as (
         first_time_closed_within_30d,
         first_time_closure_rate,
         rated,
+        satisfaction_score,
         satisfaction_rate,
         local_petitions,
         above_county_petitions,
