@@ -310,12 +310,20 @@ def _settle(con: Any, year: int | None, scope: str | None) -> dict[str, Any]:
     return {**meta, "year": chosen, "town": town}
 
 
-def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
+def _settle_scope(con: Any, year: int | None, scope: str) -> dict[str, Any]:
+    """`_settle`, plus the scope of fct_one_low_four_controls it means (a town, or the county)
+    and the dashboard targets."""
     base = _settle(con, year, scope)
-    year, town = base["year"], base["town"]
+    town = base["town"]
     scope_type, scope_code = ("town", town) if town else (COUNTY, COUNTY)
-    out: dict[str, Any] = {**base, "scope_type": scope_type, "scope_code": scope_code}
-    out["targets"] = _targets(con)
+    return {**base, "scope_type": scope_type, "scope_code": scope_code,
+            "targets": _targets(con)}
+
+
+def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
+    out = _settle_scope(con, year, scope)
+    year, town, scope_type, scope_code = (out[k] for k in ("year", "town", "scope_type",
+                                                           "scope_code"))
     out["standards"] = _standards(con)
     if year is None:
         return {**out, "row": None, "changes": [], "monthly": [], "children": []}
@@ -439,11 +447,8 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
 
 
 def _read_handling(con: Any, year: int | None, scope: str) -> dict[str, Any]:
-    base = _settle(con, year, scope)
-    year, town = base["year"], base["town"]
-    scope_type, scope_code = ("town", town) if town else (COUNTY, COUNTY)
-    out: dict[str, Any] = {**base, "scope_type": scope_type, "scope_code": scope_code}
-    out["targets"] = _targets(con)
+    out = _settle_scope(con, year, scope)
+    year, scope_type, scope_code = out["year"], out["scope_type"], out["scope_code"]
     out["by_year"] = _records(
         con,
         "select * from marts.fct_handling_performance "
