@@ -17,7 +17,7 @@ import pytest
 from pipelines import audit, warehouse
 from pipelines.errors import UsageError, XinfangError
 
-NO_BUILD = "尚无已发布的数据仓库，请先运行 xinfang build"
+NO_BUILD = "尚无已发布的构建"  # the label text.no_build, shared by check, query and export
 
 
 def make_build(home: Path, build_id: str, cases: list[tuple[str, str]]) -> Path:
