@@ -376,7 +376,7 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
         out["children"] = _records(
             con,
             """
-            select o.scope_code as code, t.town_name as name, o.population,
+            select o.scope_type, o.scope_code as code, t.town_name as name, o.population,
                    o.petitions, o.petitions_prev_year, o.repeat_petitions,
                    o.skip_level_petitions, o.collective_petitions, o.abnormal_petitions,
                    o.visits, o.repeat_visits, o.repeat_visit_share,
@@ -384,8 +384,8 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
                    o.is_collective_controlled, o.is_abnormal_controlled, o.petitions_per_1k
             from marts.fct_one_low_four_controls as o
             left join marts.dim_town as t on t.town_code = o.scope_code
-            where o.scope_type = 'town' and o.year = ?
-            order by o.petitions_per_1k desc nulls last, o.scope_code
+            where o.scope_type in ('town', 'no_town') and o.year = ?
+            order by o.scope_type = 'no_town', o.petitions_per_1k desc nulls last, o.scope_code
             """,
             [year],
         )
@@ -462,8 +462,8 @@ def _read_handling(con: Any, year: int | None, scope: str) -> dict[str, Any]:
             select h.*, t.town_name
             from marts.fct_handling_performance as h
             left join marts.dim_town as t on t.town_code = h.scope_code
-            where h.scope_type = 'town' and h.year = ?
-            order by h.scope_code
+            where h.scope_type in ('town', 'no_town') and h.year = ?
+            order by h.scope_type = 'no_town', h.scope_code
             """,
             [year],
         )

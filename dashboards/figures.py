@@ -393,7 +393,7 @@ def funnel(
         fig.add_hline(
             y=scale * theta0,
             line={"color": "#343a40", "width": 1},
-            annotation={"text": f"{i18n.t('text.county_average', lang)} {_short(scale * theta0, kind)}",
+            annotation={"text": f"{i18n.t('text.village_average', lang)} {_short(scale * theta0, kind)}",
                         "font": {"size": 11}},
             annotation_position="top right",
         )

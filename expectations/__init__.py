@@ -18,5 +18,6 @@ MODULES = (
     "fct_village_year",
     "fct_one_low_four_controls",
     "fct_handling_performance",
+    "fct_scope_month",
     "fct_cadre_year",
 )

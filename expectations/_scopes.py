@@ -1,4 +1,4 @@
-"""Shared by the marts kept per scope (county, each town) and year."""
+"""Shared by the marts kept per scope (county, each town, the no-town scopes) and period."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import pandas as pd
 from pipelines.gates.context import GateContext
 from pipelines.gates.spec import Check, Expect, Frame
 
-# CONTRACT §4: the scopes of fct_one_low_four_controls and fct_handling_performance
-SCOPE_TYPES = ("county", "town")
+# CONTRACT §4: the scopes of fct_one_low_four_controls, fct_handling_performance and
+# fct_scope_month
+SCOPE_TYPES = ("county", "town", "no_town")
 
 
 def scope_checks(mart: str) -> list[Check]:
     return [
-        Check(f"{mart}.scope_type_known", mart, "error", "scope_type 为 county 或 town"),
+        Check(f"{mart}.scope_type_known", mart, "error", "scope_type 为 county、town 或 no_town"),
+        adds_up_check(mart),
         Check(f"{mart}.reconciles_with_fct_cases", mart, "error",
               "县级每年信访量 = fct_cases 该年件数（从首年到 as_of 所在年，无件的年份为 0）"),
     ]
@@ -56,3 +58,29 @@ def county_years_frame(ctx: GateContext, mart: str) -> Frame:
                    f"{int(r.year)} 年县级 {r.petitions:.0f} 件，fct_cases {int(r.items):,} 件" for r in rows.head(3).itertuples()
                ) + " (does not reconcile)"),
     ], note=f"{len(years)} 个年度的县级信访量与 fct_cases 一致")
+
+
+def adds_up_check(mart: str) -> Check:
+    return Check(f"{mart}.scopes_add_up", mart, "error",
+                 "每个计数列、每个时期：全县 = 各镇区 + 县直 + 未落地 (the county is the sum of its scopes)")
+
+
+def adds_up_frame(ctx: GateContext, mart: str, period: str = "year") -> Frame:
+    """County minus the sum of the towns and the no-town scopes, for every count column
+    (integer columns but the period) and period: every difference is zero."""
+    counts = [name for (name,) in ctx.con.sql(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = ? and data_type in ('BIGINT', 'INTEGER', 'HUGEINT') "
+        "and column_name <> ? order by ordinal_position", params=[mart, period]).fetchall()]
+    differences = ", ".join(
+        f"sum(case when scope_type = 'county' then coalesce({c}, 0) "
+        f"else -coalesce({c}, 0) end) as {c}" for c in counts)
+    wide = ctx.df(f"select {period} as period, {differences} from marts.{mart} group by 1")
+    long = wide.melt(id_vars="period", var_name="column", value_name="difference")
+    return Frame(long, [
+        Expect(f"{mart}.scopes_add_up",
+               gxe.ExpectColumnValuesToBeBetween(column="difference", min_value=0, max_value=0),
+               lambda rows: "；".join(
+                   f"{r.period} {r.column}: 全县比各范围之和多 {int(r.difference)}"
+                   for r in rows.head(3).itertuples()) + " (scopes do not add up)"),
+    ], note=f"{wide.shape[0]} 个时期 × {len(counts)} 个计数列：全县 = 各范围之和")

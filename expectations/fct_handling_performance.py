@@ -48,6 +48,7 @@ def frames(ctx: GateContext) -> Iterator[Frame]:
     yield from row_frames(ctx)
     yield from _marts.rates_frames(ctx, MART, "scope_code")
     yield _scopes.county_years_frame(ctx, MART)
+    yield _scopes.adds_up_frame(ctx, MART)
 
 
 SUITES = [Suite(MART, "build", checks, frames)]

@@ -67,15 +67,19 @@ def _scope_query(table: str) -> Callable[[int], str]:
             select
                 f.*,
                 case
-                    when f.scope_type = 'county' then (
-                        select label_zh from seeds.display_labels where key = 'export.county')
-                    else coalesce(t.town_name, f.scope_code)
+                    when f.scope_type = 'town' then coalesce(t.town_name, f.scope_code)
+                    else s.label_zh
                 end as scope_label
             from marts.{table} as f
             left join marts.dim_town as t
                 on f.scope_type = 'town' and t.town_code = f.scope_code
+            left join seeds.vocabularies as s
+                on s.vocabulary = 'scope'
+                and s.code = case when f.scope_type = 'county' then 'county' else f.scope_code end
             where f.year = {int(year)}
-            order by f.scope_type = 'town', f.scope_code
+            order by
+                case f.scope_type when 'county' then 0 when 'town' then 1 else 2 end,
+                f.scope_code
         """
     return query
 

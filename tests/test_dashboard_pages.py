@@ -28,6 +28,8 @@ from tests.support import THIN_VILLAGE_CODES
 # adds THIN_VILLAGES_CSV: one town more (试点镇) and its 3 villages, with no items.
 DEMO_TOWNS = 14
 DEMO_VILLAGES = 274
+# The two no-town rows (县直, 未落地) that make the county the sum of its rows.
+NO_TOWN_ROWS = 2
 
 
 @pytest.fixture
@@ -94,8 +96,11 @@ def test_overview_renders_cards_trends_and_towns(pages) -> None:
     assert trend.layout.xaxis.title.text == "月份" and trend.layout.yaxis.title.text == "件数"
     assert len(trend.data[-1].x) == 36 or len(trend.data[-2].x) == 36  # every month of data
     grid = find(out, "ov-grid")
-    assert len(grid.rowData) == DEMO_TOWNS + 1 and {"town_name", "petitions", "is_low_running"} <= set(
-        grid.rowData[0])
+    assert len(grid.rowData) == DEMO_TOWNS + 1 + NO_TOWN_ROWS and {
+        "town_name", "petitions", "is_low_running"} <= set(grid.rowData[0])
+    assert [r["town_name"] for r in grid.rowData[-2:]] == ["县直", "未落地"]
+    assert sum(r["petitions"] for r in grid.rowData) == 1023  # the county card's figure
+    assert "不属于任何镇区" in as_text(find(out, "ov-no-town"))
     assert as_text(pages.overview.update_content(2010, "county", "zh")) != text
 
 
@@ -138,7 +143,7 @@ def test_overview_downloads_the_current_table(pages) -> None:
     assert csv["filename"].endswith(".csv") and "2011" in csv["filename"]
     body = base64.b64decode(csv["content"]).decode("utf-8")
     assert body.startswith("\ufeff镇区,户籍人口,信访总量,上年信访总量")
-    assert len(body.strip().splitlines()) == 1 + DEMO_TOWNS + 1 and ",是," in body
+    assert len(body.strip().splitlines()) == 1 + DEMO_TOWNS + 1 + NO_TOWN_ROWS and ",是," in body
 
     xlsx = run_with_trigger(pages.overview.download, "ov-xlsx.n_clicks", 1, None, 1, 2010,
                             "320982102", "zh")
@@ -209,7 +214,10 @@ def test_handling_cards_and_charts(pages) -> None:
         assert expected in text, expected
     channels = find(out, "hq-channels").figure
     assert [t.name for t in channels.data] == ["来信", "来访"]
-    assert len(find(out, "hq-grid").rowData) == DEMO_TOWNS + 1
+    handled = find(out, "hq-grid").rowData
+    assert len(handled) == DEMO_TOWNS + 1 + NO_TOWN_ROWS
+    assert [r["town_name"] for r in handled[-2:]] == ["县直", "未落地"]
+    assert sum(r["petitions"] for r in handled) == 1023  # the county's items of 2011
     town = as_text(pages.handling.update_content(2011, "320982108", "zh"))
     assert "来信与来访（按月） · 西湾镇" in town and town != text
 

@@ -22,17 +22,21 @@ YEAR = 2011
 LABELS = from_files()
 REQUIRED_SHEETS = ("一低四控", "村居考核", "示范村居名单", "干部考评", "办理质量", "数据说明")
 
+# county first, then the towns, then the no-town scopes (县直, 未落地)
+SCOPE_ORDER = "case scope_type when 'county' then 0 when 'town' then 1 else 2 end, scope_code"
+NO_TOWN_NAMES = {"county_level": "县直", "unknown_village": "未落地"}
+
 # Each data sheet: the mart it shows and the mart's key order (independent of export.py's
 # queries), plus the dimension columns it joins for names.
 SOURCES = {
-    "一低四控": ("fct_one_low_four_controls", "scope_type = 'town', scope_code"),
+    "一低四控": ("fct_one_low_four_controls", SCOPE_ORDER),
     "村居考核": ("fct_village_year", "town_code, village_code"),
     "示范村居名单": ("fct_model_village_list", "list_order"),
     "漏登提示": ("fct_under_registration_flags", "town_code, village_code"),
     "干部考评": ("fct_cadre_year", "cadre_id"),
     "先进个人候选": ("fct_cadre_candidates", "candidate_order"),
     "问责提示": ("fct_accountability_flags", "unit_type desc, unit_id, indicator"),
-    "办理质量": ("fct_handling_performance", "scope_type = 'town', scope_code"),
+    "办理质量": ("fct_handling_performance", SCOPE_ORDER),
 }
 
 
@@ -125,6 +129,8 @@ def test_every_sheet_reads_back_equal_to_the_marts(exported, ranked_demo, sheet_
                 assert cell == (name if column.source == "cadre_name" else unit)
             elif column.source == "scope_label":
                 assert cell == ("全县" if record["scope_type"] == "county"
+                                else NO_TOWN_NAMES[record["scope_code"]]
+                                if record["scope_type"] == "no_town"
                                 else towns[record["scope_code"]])
 
 

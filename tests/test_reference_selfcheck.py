@@ -472,8 +472,11 @@ def test_villages_by_year_unknown_codes_and_dense_months(drop):
     b = vm.filter((pl.col("village_code") == "V1") & (pl.col("month_start") == date(2011, 1, 1))).row(0, named=True)
     assert (b["petitions"], b["visits"], b["visit_person_times"]) == (1, 1, 3)
     olfc = {(r["scope_code"], r["year"]): r["petitions"] for r in m["fct_one_low_four_controls"].iter_rows(named=True)}
+    # c: V2 is not known in 2010 (unknown_village); e: code ZZ (unknown_village); f: no code
     assert olfc == {("county", 2010): 2, ("county", 2011): 4, ("T1", 2010): 1, ("T1", 2011): 1,
-                    ("T2", 2010): 0, ("T2", 2011): 1}
+                    ("T2", 2010): 0, ("T2", 2011): 1, ("county_level", 2010): 0,
+                    ("county_level", 2011): 1, ("unknown_village", 2010): 1,
+                    ("unknown_village", 2011): 1}
 
 
 def test_one_low_four_controls_previous_year(drop):
@@ -490,7 +493,12 @@ def test_one_low_four_controls_previous_year(drop):
         ]),
     )
     rows = {(r["scope_code"], r["year"]): r for r in reference_marts(lake)["fct_one_low_four_controls"].iter_rows(named=True)}
-    assert set(rows) == {(s, y) for s in ("county", "T1", "T2") for y in (2010, 2011, 2012)}
+    assert set(rows) == {(s, y) for s in ("county", "T1", "T2", "county_level", "unknown_village")
+                         for y in (2010, 2011, 2012)}
+    # d (code X) is the only item of no town: unknown_village 2010, then 0 and 0
+    assert [rows[("unknown_village", y)]["petitions"] for y in (2010, 2011, 2012)] == [1, 0, 0]
+    assert rows[("unknown_village", 2011)]["is_low_running"] is True
+    assert [rows[("county_level", y)]["petitions"] for y in (2010, 2011, 2012)] == [0, 0, 0]
     c10, c11, c12 = rows[("county", 2010)], rows[("county", 2011)], rows[("county", 2012)]
     assert c10["petitions"] == 4 and c10["petitions_prev_year"] is None and c10["is_low_running"] is None
     assert all(c10[k] is None for k in ("is_repeat_controlled", "is_skip_level_controlled",
@@ -521,13 +529,16 @@ def test_as_of_default_and_cut_off(drop):
     assert default_as_of(lake) == date(2011, 6, 1)  # not A's superseded date, not the ghost's event
     m = reference_marts(lake)
     assert m["fct_cases"]["case_id"].to_list() == ["A", "B", "C"]
-    assert m["fct_one_low_four_controls"]["year"].to_list() == [2011]
+    # no villages delivered: the county and its two no-town scopes, all items county_level
+    olfc = m["fct_one_low_four_controls"]
+    assert olfc.select("scope_code", "year", "petitions").rows() == [
+        ("county", 2011, 3), ("county_level", 2011, 3), ("unknown_village", 2011, 0)]
     early = reference_marts(lake, as_of=date(2011, 5, 15))["fct_cases"]
     assert early["case_id"].to_list() == ["A", "B"]  # B at 23:00 on the as_of day is in
     assert col(early, "closed_date") == {"A": None, "B": None}
     late = reference_marts(lake, as_of=date(2012, 2, 10))
-    assert late["fct_one_low_four_controls"]["year"].to_list() == [2011, 2012]
-    assert late["fct_handling_performance"].filter(pl.col("year") == 2012)["petitions"].to_list() == [0]
+    assert late["fct_one_low_four_controls"]["year"].unique().sort().to_list() == [2011, 2012]
+    assert late["fct_handling_performance"].filter(pl.col("year") == 2012)["petitions"].to_list() == [0, 0, 0]
 
 
 def test_delivery_rules_latest_case_wins_identical_events_collapse(drop):
@@ -624,3 +635,23 @@ def test_random_drop_is_deterministic_loads_cleanly_and_adds_up(tmp_path, monkey
     assert edges["E-PEND-10"]["is_on_time"] is None and edges["E-PEND-10"]["is_closed_within_30d"] is None
     assert edges["E-EARLY-EV"]["days_to_close"] == -2 and edges["E-UNK-1"]["town_code"] is None
     assert (m["fct_cadre_year"]["cases_as_lead"] + m["fct_cadre_year"]["cases_as_responsible"]).max() >= 10
+
+
+def test_items_without_a_town_fall_in_the_no_town_scopes(drop):
+    """Hand-worked (CONTRACT §4 "Scopes add up"): in 2011 village A1 of town T1 is known, A9
+    only in 2010. Items: two in A1, one with no village code, one with the county's own code,
+    one in A9 (not known in 2011) and one in a code nobody delivered. County 6 = T1 2 +
+    county_level 2 + unknown_village 2."""
+    lake = drop(
+        ("villages", [V("A1", "T1", 1000), V("A9", "T9", 500, "2010")]),
+        ("cases", [C("K1", "2011-03-20", village_code="A1"), C("K2", "2011-04-02", village_code="A1"),
+                   C("K3", "2011-04-03"), C("K4", "2011-04-04", village_code="320982000000"),
+                   C("K5", "2011-04-05", village_code="A9"), C("K6", "2011-04-06", village_code="ZZ")]),
+    )
+    m = reference_marts(lake)
+    for mart in ("fct_one_low_four_controls", "fct_handling_performance"):
+        rows = {(r["scope_type"], r["scope_code"]): r["petitions"]
+                for r in m[mart].filter(pl.col("year") == 2011).iter_rows(named=True)}
+        # T9 is not a scope: its only village is known in 2010, outside the years of data
+        assert rows == {("county", "county"): 6, ("town", "T1"): 2,
+                        ("no_town", "county_level"): 2, ("no_town", "unknown_village"): 2}, mart

@@ -129,8 +129,10 @@ def towns_table(snap: data.Snapshot, lang: str) -> tables.Table:
     C = components.column
     columns = [C("town_name", lang, width=90, pinned=True),
                *[C(name, lang, kind) for name, kind in TOWN_COLUMNS]]
+    rows = [{**r, "town_name": i18n.vocab("scope", r["scope_code"], lang)}
+            if r["scope_type"] == "no_town" else r for r in snap["town_rows"]]
     return tables.Table.of(f"{i18n.t('text.towns_table_title', lang)}_{snap['year']}", columns,
-                           snap["town_rows"])
+                           rows)
 
 
 update_content, download = components.register_report(

@@ -197,7 +197,8 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
     else:
         level, title = "towns", i18n.t("text.drill_county_title", lang)
         reference = snap["row"]["petitions_per_1k"]  # the county's, from fct_one_low_four_controls
-    figure = figures.drill_bars(children, level=level, reference=reference, lang=lang)
+    towns = [c for c in children if c.get("scope_type") != "no_town"]
+    figure = figures.drill_bars(towns, level=level, reference=reference, lang=lang)
     for trace in figure.data:
         trace.customdata = [list(c) + [level] for c in trace.customdata]
     head = html.Div(
@@ -209,8 +210,14 @@ def drill_section(snap: data.Snapshot, lang: str) -> dbc.Card:
         className="d-flex justify-content-between align-items-center",
     )
     hint = None if town else html.P(i18n.t("text.drill_hint", lang), className="text-muted small mb-1")
+    no_town = {c["code"]: c["petitions"] for c in children if c.get("scope_type") == "no_town"}
+    note = None if town else html.P(
+        i18n.t("text.no_town_note", lang, county_level=f"{no_town.get('county_level', 0):,}",
+               unknown_village=f"{no_town.get('unknown_village', 0):,}"),
+        className="text-muted small mb-0", id=f"{PREFIX}-no-town")
     return dbc.Card(
-        [dbc.CardHeader(head), dbc.CardBody([hint, components.graph(f"{PREFIX}-drill", figure)])],
+        [dbc.CardHeader(head),
+         dbc.CardBody([hint, components.graph(f"{PREFIX}-drill", figure), note])],
         className="mb-3",
         id=f"{PREFIX}-drilldown",
     )
@@ -224,7 +231,9 @@ def drill_table(snap: data.Snapshot, lang: str) -> tables.Table:
     for r in snap["children"]:
         known = [f for f in (r.get(data.CONTROL_FLAGS[c]) for c in data.INDICATORS[1:])
                  if f is not None]
-        rows.append({**r, name: r["name"],
+        shown = (i18n.vocab("scope", r["code"], lang) if r.get("scope_type") == "no_town"
+                 else r["name"])
+        rows.append({**r, name: shown,
                      "controls": f"{sum(known)}/{len(known)}" if known else None})
     fields = [
         ("population", "int"),

@@ -13,7 +13,7 @@
 
     `columns` maps each wanted key (a value of `key_column`) to its type, in column order:
     `integer` casts the value, `flag` reads 1 as true (anything else as false), `double`
-    keeps the number. A column is named `prefix` + key, or as `names` says.
+    keeps the number, `code` reads the (numeric) value as a code's text. A column is named `prefix` + key, or as `names` says.
 #}
 {% macro pivot_seed(key_column, columns, value_column='value', prefix='', names={}) -%}
     {%- for key, type in columns.items() %}
@@ -21,6 +21,8 @@
             {%- set value = 'cast(' ~ value_column ~ ' as integer)' -%}
         {%- elif type == 'flag' -%}
             {%- set value = value_column ~ ' = 1' -%}
+        {%- elif type == 'code' -%}
+            {%- set value = 'cast(cast(' ~ value_column ~ ' as bigint) as varchar)' -%}
         {%- elif type == 'double' -%}
             {%- set value = 'cast(' ~ value_column ~ ' as double)' -%}
         {%- else -%}

@@ -96,6 +96,10 @@ Villages, towns, scopes
      town_codes of villages known in some year of the range; every such town gets a row for
      EVERY year of the range (zeros included), even years in which none of its villages is
      known. The county scope counts every item, including unknown/empty village codes.
+ V3a. Scopes add up (§4): an item with town_code null is in scope ("no_town", "county_level")
+     when its village_code is empty or equals the county's own code (parameter county_code),
+     else in ("no_town", "unknown_village"). Both get a row for every year of the range, so
+     for every count column and year the county equals the sum of the towns and these two.
  V4. visits = items with channel visit (items, not person-times) everywhere except
      visit_person_times; repeat_visit_share = (visit items that are repeats) / visit items.
  V5. _prev_year twins and the five control flags are null in the first year of the range for
@@ -175,6 +179,7 @@ class Params:
     max_extension_days: int = 30
     feedback_working_days: int = 15
     basically_satisfied_weight: float = 1.0
+    county_code: str = "320982000000"
     # each range is (start, end), both inclusive: "MM-DD" recurs every year, "YYYY-MM-DD" is one date
     sensitive_periods: tuple[tuple[str, str], ...] = (("03-01", "03-15"), ("09-25", "10-08"))
     standard_max_per_1k: float = 3.0
@@ -561,6 +566,15 @@ def _scopes(m: _Model) -> list[tuple[str, str, callable]]:
     out = [("county", "county", lambda it: True)]
     for t in m.towns():
         out.append(("town", t, lambda it, t=t: it["town_code"] == t))
+
+    def county_level(it: dict) -> bool:
+        code = (it["village_code"] or "").strip()
+        return code in ("", m.p.county_code)
+
+    out.append(("no_town", "county_level",
+                lambda it: it["town_code"] is None and county_level(it)))
+    out.append(("no_town", "unknown_village",
+                lambda it: it["town_code"] is None and not county_level(it)))
     return out
 
 

@@ -14,7 +14,7 @@ final as (
             'repeat_window_days': 'integer', 'group_threshold': 'integer',
             'first_closure_days': 'integer', 'accept_days': 'integer', 'handle_days': 'integer',
             'max_extension_days': 'integer', 'feedback_working_days': 'integer',
-            'basically_satisfied_weight': 'double',
+            'basically_satisfied_weight': 'double', 'county_code': 'code',
         }) }},
         {{ as_of_date() }} as as_of
 

@@ -1,10 +1,18 @@
--- Each item once for the county and once more for its town (when its village is known
--- that year), so every scope's figures come from one aggregation.
+-- Each item once for the county and once more for its own scope: its town when its village
+-- is known that year, else one of the two no-town scopes (CONTRACT §4 "Scopes add up"):
+-- `county_level` (no village code, or the county's own code) or `unknown_village`. Every
+-- scope's figures come from one aggregation, and the county is the sum of the others.
 with
 
 cases as (
 
     select * from {{ ref('int_cases_joined') }}
+
+),
+
+parameters as (
+
+    select * from {{ ref('int_parameters_pivoted') }}
 
 ),
 
@@ -19,15 +27,21 @@ county as (
 
 ),
 
-towns as (
+own_scopes as (
 
     select
-        'town' as scope_type,
-        cases.town_code as scope_code,
+        case when cases.town_code is null then 'no_town' else 'town' end as scope_type,
+        case
+            when cases.town_code is not null then cases.town_code
+            when
+                coalesce(trim(cases.village_code), '') in ('', parameters.county_code)
+                then 'county_level'
+            else 'unknown_village'
+        end as scope_code,
         cases.*
 
     from cases
-    where cases.town_code is not null
+    cross join parameters
 
 ),
 
@@ -35,7 +49,7 @@ final as (
 
     select * from county
     union all
-    select * from towns
+    select * from own_scopes
 
 )
 

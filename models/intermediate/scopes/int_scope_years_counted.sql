@@ -51,7 +51,7 @@ final as (
         scopes.scope_code,
         scopes.year,
         scopes.population,
-        {% for column in [
+        {{ zero_filled('counts', [
             'petitions', 'repeat_petitions', 'skip_level_petitions',
             'collective_petitions', 'abnormal_petitions', 'visits', 'repeat_visits',
             'visit_person_times', 'to_province_or_central', 'in_sensitive_period',
@@ -59,10 +59,8 @@ final as (
             'cases_opened', 'closed', 'on_time', 'on_time_due', 'accepted_on_time',
             'accepted_due', 'feedback_on_time', 'feedback_due', 'rated',
             'rated_satisfied', 'rated_basically_satisfied', 'ceased', 'real_name',
-            'letters'
-        ] %}
-            cast(coalesce(counts.{{ column }}, 0) as bigint) as {{ column }},
-        {% endfor %}
+            'letters',
+        ], cast_to='bigint') }},
         counts.median_days_to_close_real_name,
         counts.median_days_to_close_anonymous
 

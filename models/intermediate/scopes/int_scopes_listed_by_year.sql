@@ -2,7 +2,8 @@
 -- town is known through its villages, CONTRACT §3 "Villages by year"), each × every year,
 -- so a town's quiet years show as zeros (CONTRACT §4: "county and every town × year"), with
 -- the population of the scope's villages known that year (null in a town's years without
--- a known village).
+-- a known village), and the two no-town scopes of CONTRACT §4 (`county_level`,
+-- `unknown_village`) in every year, with no population.
 with
 
 years as (
@@ -46,11 +47,26 @@ towns as (
 
 ),
 
+no_town as (
+
+    select
+        'no_town' as scope_type,
+        codes.scope_code,
+        years.year,
+        cast(null as bigint) as population
+
+    from years
+    cross join (values ('county_level'), ('unknown_village')) as codes (scope_code)
+
+),
+
 final as (
 
     select * from county
     union all
     select * from towns
+    union all
+    select * from no_town
 
 )
 

@@ -56,17 +56,11 @@ joined as (
         villages.year,
         villages.town_code,
         villages.population,
-        coalesce(counts.petitions, 0) as petitions,
-        coalesce(counts.repeat_petitions, 0) as repeat_petitions,
-        coalesce(counts.skip_level_petitions, 0) as skip_level_petitions,
-        coalesce(counts.collective_petitions, 0) as collective_petitions,
-        coalesce(counts.abnormal_petitions, 0) as abnormal_petitions,
-        coalesce(counts.visits, 0) as visits,
-        coalesce(counts.first_time_due, 0) as first_time_due,
-        coalesce(counts.first_time_closed_within_30d, 0) as first_time_closed_within_30d,
-        coalesce(counts.rated, 0) as rated,
-        coalesce(counts.rated_satisfied, 0) as rated_satisfied,
-        coalesce(counts.rated_basically_satisfied, 0) as rated_basically_satisfied,
+        {{ zero_filled('counts', [
+            'petitions', 'repeat_petitions', 'skip_level_petitions', 'collective_petitions',
+            'abnormal_petitions', 'visits', 'first_time_due', 'first_time_closed_within_30d',
+            'rated', 'rated_satisfied', 'rated_basically_satisfied',
+        ]) }},
         {{ per_1k('coalesce(counts.petitions, 0)', 'villages.population') }} as petitions_per_1k
 
     from villages

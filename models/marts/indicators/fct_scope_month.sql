@@ -52,13 +52,10 @@ final as (
         scope_months.scope_type,
         scope_months.scope_code,
         scope_months.month_start,
-        {% for column in [
-            'petitions', 'repeat_petitions', 'skip_level_petitions',
-            'collective_petitions', 'abnormal_petitions', 'visits', 'letters',
-            'visit_person_times'
-        ] %}
-        coalesce(counts.{{ column }}, 0) as {{ column }}{{ "," if not loop.last }}
-    {% endfor %}
+        {{ zero_filled('counts', [
+            'petitions', 'repeat_petitions', 'skip_level_petitions', 'collective_petitions',
+            'abnormal_petitions', 'visits', 'letters', 'visit_person_times',
+        ]) }}
 
     from scope_months
     left join counts

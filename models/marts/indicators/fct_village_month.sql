@@ -49,13 +49,10 @@ final as (
     select
         village_months.village_code,
         village_months.month_start,
-        coalesce(counts.petitions, 0) as petitions,
-        coalesce(counts.repeat_petitions, 0) as repeat_petitions,
-        coalesce(counts.skip_level_petitions, 0) as skip_level_petitions,
-        coalesce(counts.collective_petitions, 0) as collective_petitions,
-        coalesce(counts.abnormal_petitions, 0) as abnormal_petitions,
-        coalesce(counts.visits, 0) as visits,
-        coalesce(counts.visit_person_times, 0) as visit_person_times
+        {{ zero_filled('counts', [
+            'petitions', 'repeat_petitions', 'skip_level_petitions', 'collective_petitions',
+            'abnormal_petitions', 'visits', 'visit_person_times',
+        ]) }}
 
     from village_months
     left join counts
