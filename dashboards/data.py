@@ -237,6 +237,8 @@ CONTROL_FLAGS = {
 # the column naming the unit, and the kind of unit.
 DECISION_MARTS: dict[str, tuple[str, str, str]] = {
     "model_villages": ("fct_model_village_list", "village_code", "village"),
+    "title_status": ("fct_model_village_status", "village_code", "village"),
+    "attention": ("fct_village_attention", "village_code", "village"),
     "under_registration": ("fct_under_registration_flags", "village_code", "village"),
     "cadre_candidates": ("fct_cadre_candidates", "cadre_id", "cadre"),
     "accountability": ("fct_accountability_flags", "unit_id", "cadre"),
@@ -416,8 +418,12 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
         [year],
     )
     out["decisions"] = {
-        kind: _decision_rows(con, kind, year) for kind in ("model_villages", "under_registration")
+        kind: _decision_rows(con, kind, year)
+        for kind in ("under_registration", "title_status", "attention")
     }
+    out["attention_threshold"] = con.execute(
+        "select value from seeds.ranking_parameters "
+        "where parameter = 'attention_min_p_bottom_decile'").fetchall()[0][0]
     return out
 
 
@@ -426,7 +432,7 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
     year, town = base["year"], base["town"]
     out: dict[str, Any] = dict(base)
     if year is None:
-        return {**out, "rows": [], "decisions": {}}
+        return {**out, "rows": [], "decisions": {}, "escalations": []}
     where = "where c.year = ?" + (" and d.town_code = ?" if town else "")
     out["rows"] = _records(
         con,
@@ -443,6 +449,22 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
         kind: _decision_rows(con, kind, year, town)
         for kind in ("cadre_candidates", "accountability")
     }
+    out["escalations"] = _records(
+        con,
+        f"""
+        select e.*, v.village_name, t.town_name,
+               l.cadre_name as lead_cadre_name, l.unit_name as lead_unit_name,
+               r.cadre_name as responsible_cadre_name, r.unit_name as responsible_unit_name
+        from marts.fct_escalation_accountability as e
+        left join marts.dim_village as v on v.village_code = e.village_code
+        left join marts.dim_town as t on t.town_code = e.town_code
+        left join marts.dim_cadre as l on l.cadre_id = e.lead_cadre_id
+        left join marts.dim_cadre as r on r.cadre_id = e.responsible_cadre_id
+        where e.year = ?{" and e.town_code = ?" if town else ""}
+        order by e.received_date, e.case_id
+        """,
+        [year] + ([town] if town else []),
+    )
     return out
 
 

@@ -80,3 +80,15 @@
     from {{ flags }}
     group by unit_id, year
 {%- endmacro %}
+
+{#
+    A screened indicator beyond its 99.8% funnel limit on the unfavourable side: above it
+    when lower is better, below it when higher is better (columns direction and
+    funnel_position of screened_indicators).
+#}
+{% macro is_beyond_998_unfavourable() -%}
+    (
+        (direction = 'lower' and funnel_position = 'above_998')
+        or (direction = 'higher' and funnel_position = 'below_998')
+    )
+{%- endmacro %}

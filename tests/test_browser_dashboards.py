@@ -271,7 +271,8 @@ def test_overview_opens_from_a_shared_url_in_english(browser: Browser) -> None:
 def test_villages_indicator_and_town_filters(browser: Browser) -> None:
     browser.open("/villages", "vr-content")
     first = browser.fingerprint("vr-content")
-    assert "村居排名" in first["text"] and "示范村居名单" in first["text"]
+    assert "村居排名" in first["text"] and "示范村居 · 命名、保留与摘牌" in first["text"]
+    assert first["text"].index("需关注村居") < first["text"].index("村居排名 · ")
     assert first["grids"].get("vr-grid"), "no ranking rows"
     browser.screenshot("03-villages")
 

@@ -22,6 +22,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboards import data, figures, tables
+from pipelines.warehouse import connect
 from tests.support import THIN_VILLAGE_CODES
 
 # The demo county's towns and villages. The session's demo warehouse (conftest `demo_build`)
@@ -163,7 +164,10 @@ def test_villages_ranking_funnel_and_model_list(pages) -> None:
     """Characterisation: DEMO_VILLAGES (274) was counted on a demo build's ranking table."""
     out = pages.villages.update_content(2011, "", "petitions_per_1k", "zh")
     text = as_text(out)
-    assert "村居排名 · 全部镇区" in text and "示范村居名单" in text and "疑似漏登提示" in text
+    assert "村居排名 · 全部镇区" in text and "示范村居 · 命名、保留与摘牌" in text
+    assert "疑似漏登提示" in text and "需关注村居" in text
+    ids = [getattr(c, "id", None) for c in out]
+    assert ids.index("vr-attention") < ids.index("vr-ranking")  # attention first
     rows = find(out, "vr-grid").rowData
     assert len(rows) == DEMO_VILLAGES + len(THIN_VILLAGE_CODES)
     funnel = find(out, "vr-funnel").figure
@@ -175,6 +179,32 @@ def test_villages_ranking_funnel_and_model_list(pages) -> None:
     town_rows = find(town, "vr-grid").rowData
     assert 0 < len(town_rows) < len(rows) and {r["town_name"] for r in town_rows} == {"万中镇"}
     assert "每千人重复信访量" in find(town, "vr-funnel").figure.layout.yaxis.title.text
+
+
+def test_villages_title_changes_and_attention_agree_with_the_marts(pages) -> None:
+    """The counts in the title section and the attention list are the marts' own rows,
+    counted here in SQL; revoked villages come first, each with its reason."""
+    with connect(require_build=True) as con:
+        counts = dict(con.sql("select status, count(*) from marts.fct_model_village_status "
+                              "where year = 2011 group by status").fetchall())
+        attention = con.sql("select village_code from marts.fct_village_attention "
+                            "where year = 2011 order by attention_order").fetchall()
+        held = con.sql("select count(*) from marts.fct_model_village_status "
+                       "where year = 2011 and is_title_held").fetchall()[0][0]
+    assert counts.get("revoked", 0) > 0 and attention  # the demo has both
+    out = pages.villages.update_content(2011, "", "petitions_per_1k", "zh")
+    text = as_text(find(out, "vr-titles"))
+    assert (f"本年度命名 {counts['named']} 个、保留 {counts['kept']} 个、"
+            f"摘牌 {counts['revoked']} 个") in text
+    table = find(out, "vr-title-table")
+    body = [[td.children for td in tr.children] for tr in table.children[1].children]
+    assert len(body) == counts["named"] + counts["revoked"]
+    assert [r[2] for r in body[:counts["revoked"]]] == ["摘牌"] * counts["revoked"]
+    assert {r[3] for r in body[:counts["revoked"]]} <= {"有赴省进京信访", "有问责提示",
+                                                        "未达创建标准"}
+    rows = find(out, "vr-attention-table").children[1].children
+    assert len(rows) == len(attention)
+    assert f'"{held:,}"' in as_text(find(out, "vr-card_title_held"))
 
 
 def test_villages_ranking_columns(pages) -> None:
@@ -411,3 +441,29 @@ def test_every_page_is_a_dbt_exposure(tmp_path: Path) -> None:
     assert {e["name"] for e in by_path.values()} <= listed
     assert {"fct_one_low_four_controls", "fct_scope_month", "fct_village_year", "fct_cadre_year",
             "fct_handling_performance", "stg_lake__cases"} <= listed
+
+
+def test_cadres_page_names_the_cadres_of_sensitive_period_escalations(pages) -> None:
+    """对号问责: every item of fct_escalation_accountability for the year is listed with its
+    lead and responsible cadres' names (from dim_cadre, looked up here in SQL)."""
+    with connect(require_build=True) as con:
+        items = con.sql(
+            "select e.year, e.case_id, l.cadre_name, r.cadre_name "
+            "from marts.fct_escalation_accountability as e "
+            "left join marts.dim_cadre as l on l.cadre_id = e.lead_cadre_id "
+            "left join marts.dim_cadre as r on r.cadre_id = e.responsible_cadre_id "
+            "order by e.year, e.case_id").fetchall()
+    years = {y for y, *_ in items}
+    assert years, "the demo has an escalation in a sensitive period"
+    year = min(years)
+    out = pages.cadres.update_content(year, "", "zh")
+    rows = [[td.children for td in tr.children]
+            for tr in find(out, "cd-escalations-table").children[1].children]
+    expected = [(case, lead, resp) for y, case, lead, resp in items if y == year]
+    assert [r[0] for r in rows] == [case for case, _, _ in expected]
+    for row, (_, lead, resp) in zip(rows, expected, strict=True):
+        assert (lead or "—") in row[5] and (resp or "—") in row[6]
+    quiet = sorted(set(range(2009, 2012)) - years)
+    if quiet:
+        text = as_text(pages.cadres.update_content(quiet[0], "", "zh"))
+        assert "本年度没有敏感期赴省进京的信访件。" in text

@@ -181,7 +181,8 @@ def test_every_grid_column_is_headed_by_its_seed_label(demo_snapshots, demo_ware
 
 def test_page_tables_name_their_columns_by_the_seed(demo_snapshots, demo_warehouse,
                                                     monkeypatch) -> None:
-    """The small tables (the model-village list) show the seed's column labels too."""
+    """The small tables (title changes, villages needing attention) show the seed's column
+    labels too."""
     import json
 
     import plotly
@@ -189,10 +190,11 @@ def test_page_tables_name_their_columns_by_the_seed(demo_snapshots, demo_warehou
     from dashboards.pages import villages
 
     monkeypatch.setenv("XINFANG_HOME", str(demo_warehouse))
-    text = json.dumps(villages.model_list(demo_snapshots["villages"], "en"),
+    snap = demo_snapshots["villages"]
+    text = json.dumps([villages.title_changes(snap, "en"), villages.attention_list(snap, "en")],
                       cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
-    for name in ("village_name", "town_name", "petitions_per_1k", "rank_median",
-                 "rank_interval"):
+    for name in ("village_name", "town_name", "petitions_per_1k", "status", "status_reason",
+                 "to_province_or_central", "accountability_flags", "attention_reasons"):
         assert f'"{FILES.column(name, "en")}"' in text, name
 
 

@@ -101,6 +101,11 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                             flags_list(decisions["accountability"], lang),
                             id_=f"{PREFIX}-flags",
                         ),
+                        components.section(
+                            i18n.t("text.escalations_title", lang),
+                            escalations_list(snap["escalations"], lang),
+                            id_=f"{PREFIX}-escalations",
+                        ),
                     ],
                     xl=6,
                 ),
@@ -173,6 +178,33 @@ def flags_list(rows: list[dict[str, Any]], lang: str) -> Any:
         for r in sorted(rows, key=lambda r: (r.get("cadre_name") or "", r.get("indicator") or ""))
     ]
     return components.simple_table(head, body, f"{PREFIX}-flags-table")
+
+
+def escalations_list(rows: list[dict[str, Any]], lang: str) -> Any:
+    """对号问责: each item to the province or Beijing in a sensitive period, with the cadres
+    it names (its lead and its responsible cadre) and the item as the evidence."""
+    intro = html.P(i18n.t("text.escalations_intro", lang), className="text-muted small")
+    if not rows:
+        return [intro, components.empty_state(i18n.t("text.escalations_none", lang))]
+
+    def who(name: str | None, unit: str | None) -> str:
+        return f"{name}（{unit}）" if name and unit else (name or "—")
+
+    head = _heads(("case_id", "received_date", "village_name", "town_name", "subject_code",
+                   "lead_cadre_id", "responsible_cadre_id"), lang)
+    body = [
+        [
+            r["case_id"],
+            str(r["received_date"]),
+            r.get("village_name") or "—",
+            r.get("town_name") or "—",
+            i18n.vocab("subject_code", r.get("subject_code"), lang),
+            who(r.get("lead_cadre_name"), r.get("lead_unit_name")),
+            who(r.get("responsible_cadre_name"), r.get("responsible_unit_name")),
+        ]
+        for r in rows
+    ]
+    return [intro, components.simple_table(head, body, f"{PREFIX}-escalations-table")]
 
 
 update_content, download = components.register_report(

@@ -1,8 +1,10 @@
-"""村居排名 · 示范村居: the ranking (median rank and 90% interval), the five standards,
-under-registration flags, a funnel plot per indicator and the model-village list."""
+"""村居排名 · 示范村居: the villages needing attention first, the ranking (median rank and 90%
+interval), the five standards, a funnel plot per indicator, the model-village title's changes
+(named, kept, revoked, with reasons) and the under-registration flags."""
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -127,10 +129,15 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
                    "denominator_label": denominator_label(spec["denominator"], lang)}
     funnel = figures.funnel(snap["rows"], figure_spec, lang, highlight_town=snap["town"])
     title = i18n.t("text.ranking_title", lang)
+    stamp, cards, ranking = components.ranking_head(
+        snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_towns')}", table,
+        summary_cards(snap, table, lang), lang)
     return [
-        *components.ranking_head(
-            snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_towns')}", table,
-            summary_cards(snap, table, lang), lang),
+        stamp,
+        cards,
+        components.section(i18n.t("text.attention_title", lang), attention_list(snap, lang),
+                           id_=f"{PREFIX}-attention"),
+        ranking,
         dbc.Row(
             [
                 dbc.Col(
@@ -145,8 +152,8 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
                 ),
                 dbc.Col(
                     [
-                        components.section(i18n.t("text.model_list_title", lang),
-                                           model_list(snap, lang), id_=f"{PREFIX}-model"),
+                        components.section(i18n.t("text.title_title", lang),
+                                           title_changes(snap, lang), id_=f"{PREFIX}-titles"),
                         components.section(i18n.t("text.under_title", lang),
                                            under_list(snap, lang), id_=f"{PREFIX}-under"),
                     ],
@@ -164,10 +171,13 @@ def _in_town(snap: data.Snapshot, rows: list[dict[str, Any]]) -> list[dict[str, 
 def summary_cards(snap: data.Snapshot, table: tables.Table, lang: str) -> dbc.Row:
     rows = table.rows
     decisions = snap["decisions"]
+    titles = _in_town(snap, decisions["title_status"])
     return components.stat_cards(PREFIX, [
         ("text.card_villages", len(rows)),
         ("text.card_meets", sum(1 for r in rows if r.get("is_meets_standard"))),
-        ("text.card_model", len(_in_town(snap, decisions["model_villages"]))),
+        ("text.card_title_held", sum(1 for r in titles if r["is_title_held"])),
+        ("text.card_revoked", sum(1 for r in titles if r["status"] == "revoked")),
+        ("text.card_attention", len(_in_town(snap, decisions["attention"]))),
         ("text.card_under", len(_in_town(snap, decisions["under_registration"]))),
         ("text.card_insufficient", sum(1 for r in rows if r.get("is_insufficient_data"))),
     ], lang)
@@ -192,15 +202,55 @@ def _columns_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], l
     )
 
 
-def model_list(snap: data.Snapshot, lang: str) -> Any:
+def _reasons(row: dict[str, Any], lang: str) -> str:
+    """Why a village needs attention, in words, each reason with its evidence."""
     t = i18n.t
-    rows = [_with_interval(r) for r in _in_town(snap, snap["decisions"]["model_villages"])]
-    intro = html.P(t("text.model_list_intro", lang, count=len(rows)), className="text-muted small")
+    out = []
+    if row.get("beyond_998_indicators"):
+        names = "、".join(i18n.indicator_label(code, lang)
+                         for code in row["beyond_998_indicators"].split(","))
+        out.append(t("text.attention_reasons_beyond", lang, indicators=names))
+    if row.get("is_likely_bottom_decile"):
+        out.append(t("text.attention_reasons_bottom", lang, p=f"{row['p_bottom_decile']:.0%}"))
+    if row.get("accountability_flags"):
+        out.append(t("text.attention_reasons_flags", lang, n=row["accountability_flags"]))
+    return reduce(lambda a, b: t("text.list_join", lang, a=a, b=b), out) if out else ""
+
+
+def attention_list(snap: data.Snapshot, lang: str) -> Any:
+    """The villages that need attention, most reasons first, each with its reasons."""
+    t = i18n.t
+    rows = sorted(_in_town(snap, snap["decisions"]["attention"]),
+                  key=lambda r: r["attention_order"])
+    intro = html.P(t("text.attention_intro", lang,
+                     threshold=f"{snap['attention_threshold']:.0%}"), className="text-muted small")
     if not rows:
-        return [intro, components.empty_state(t("text.model_none", lang))]
+        return [intro, components.empty_state(t("text.attention_none", lang))]
+    shown = [{**r, "attention_reasons": _reasons(r, lang)} for r in rows]
     columns = [("village_name", "text"), ("town_name", "text"), ("petitions_per_1k", "dec2"),
-               ("rank_median", "text"), ("rank_interval", "text")]
-    return [intro, _columns_table(rows, columns, lang, f"{PREFIX}-model-table")]
+               ("attention_reasons", "text")]
+    return [intro, _columns_table(shown, columns, lang, f"{PREFIX}-attention-table")]
+
+
+def title_changes(snap: data.Snapshot, lang: str) -> Any:
+    """The title's changes of the year: who is named, who is revoked and why; holders kept."""
+    t = i18n.t
+    rows = _in_town(snap, snap["decisions"]["title_status"])
+    counts = {status: sum(1 for r in rows if r["status"] == status)
+              for status in ("named", "kept", "revoked")}
+    intro = html.P(t("text.title_intro", lang, **counts), className="text-muted small")
+    changed = sorted((r for r in rows if r["status"] in ("named", "revoked")),
+                     key=lambda r: (r["status"] != "revoked", r.get("town_code") or "",
+                                    r["village_code"]))
+    if not changed:
+        return [intro, components.empty_state(t("text.title_none", lang))]
+    shown = [{**r, "status": i18n.vocab("title_status", r["status"], lang),
+              "status_reason": i18n.vocab("title_reason", r["status_reason"], lang)}
+             for r in changed]
+    columns = [("village_name", "text"), ("town_name", "text"), ("status", "text"),
+               ("status_reason", "text"), ("to_province_or_central", "text"),
+               ("accountability_flags", "text")]
+    return [intro, _columns_table(shown, columns, lang, f"{PREFIX}-title-table")]
 
 
 def under_list(snap: data.Snapshot, lang: str) -> Any:

@@ -28,10 +28,7 @@ beyond as (
     from screened
     where
         role = 'ranked'
-        and (
-            (direction = 'lower' and funnel_position = 'above_998')
-            or (direction = 'higher' and funnel_position = 'below_998')
-        )
+        and {{ is_beyond_998_unfavourable() }}
 
 ),
 

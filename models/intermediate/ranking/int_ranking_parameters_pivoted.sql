@@ -21,7 +21,7 @@ parameters as (
             'min_eb_weight': 'double', 'min_cadre_items': 'integer',
             'accountability_periods': 'integer', 'under_registration_level': 'double',
             'under_registration_min_above_items': 'integer',
-            'under_registration_local_ratio': 'double',
+            'under_registration_local_ratio': 'double', 'attention_min_p_bottom_decile': 'double',
         }) }}
 
     from ranking_parameters
