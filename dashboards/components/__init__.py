@@ -39,6 +39,7 @@ def navbar(active_path: str, lang: str, switch_id: str = "lang-switch") -> dbc.N
             )
         )
         for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+        if page.get("nav_key")  # the not-found page has no link
     ]
     # the dbt docs site is served by Flask, not a Dash page: a full page load (dashboards/docs_site)
     links.append(
@@ -121,7 +122,7 @@ def error_alert(message: str, lang: str) -> dbc.Alert:
 
 
 def no_build_alert(lang: str) -> dbc.Alert:
-    return dbc.Alert(i18n.t("text.no_build", lang), color="warning", className="no-build")
+    return dbc.Alert(i18n.t("text.no_data_page", lang), color="warning", className="no-build")
 
 
 def year_options(years: list[int], lang: str) -> list[dict[str, Any]]:
@@ -236,6 +237,11 @@ def report_page(
     )
 
 
+# What the filters are built from when nothing can be read: no years, no towns, no indicators.
+EMPTY_SNAPSHOT = data.Snapshot(None, {"years": [], "towns": [], "year": None, "town": None,
+                                      "specs": []})
+
+
 def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any,
                   controls: Any) -> html.Div:
     """A report page: title and intro, then the filter bar (`controls(snapshot)`, with the
@@ -246,11 +252,17 @@ def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any
     try:
         snap = read()
     except data.DataError as exc:
-        return report_page(path, prefix, lang, title, intro, error_alert(str(exc), lang))
-    if snap.build is None:
-        return report_page(path, prefix, lang, title, intro, no_build_alert(lang))
-    return report_page(path, prefix, lang, title, intro,
-                       [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+        alert = error_alert(str(exc), lang)
+    else:
+        if snap.build is not None:
+            return report_page(path, prefix, lang, title, intro,
+                               [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+        alert = no_build_alert(lang)
+    # The alert, and the page's filters and content area kept hidden: every callback of the
+    # page still finds its components, so the browser logs no error before the first build.
+    hidden = html.Div([filter_bar(controls(EMPTY_SNAPSHOT), prefix, lang), content_area(prefix)],
+                      style={"display": "none"})
+    return report_page(path, prefix, lang, title, intro, [alert, hidden])
 
 
 def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str | None,
