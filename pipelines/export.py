@@ -22,7 +22,8 @@ Sheet names, column headers and code labels are the published build's seed label
 (pipelines.labels: `sheet.<key>`, `column.<source column>`, the vocabularies), so a workbook
 never mixes today's labels with an older build's figures; the notes sheet's definitions are
 labels too (`definition.<term>`). A header states its column's unit (件, 人, %, 天) by the
-column's kind (`UNITS`, label `export.header_unit`); shares are shown in per cent. A sheet
+column's kind (`UNITS`, label `export.header_unit`); where the unit changes from row to row
+(考核摘要, 问责提示, 技术附表) a 计量单位 column states it; shares are shown in per cent. A sheet
 without rows says why in the row under its header (the dashboards' "none" text and the rule).
 Every sheet prints on A4 landscape, one page wide, with the header row repeated, the county
 and year in the page header and the page number in the footer (pipelines.writers.Page).
@@ -183,18 +184,6 @@ def _cadre_query(table: str, order: str) -> Callable[[int], str]:
     return query
 
 
-def _flags_query(year: int) -> str:
-    return f"""
-        select f.*, coalesce(v.village_name, c.cadre_name) as flagged_name
-        from marts.fct_accountability_flags as f
-        left join marts.dim_village as v
-            on f.unit_type = 'village' and v.village_code = f.unit_id
-        left join marts.dim_cadre as c on f.unit_type = 'cadre' and c.cadre_id = f.unit_id
-        where f.year = {int(year)}
-        order by f.unit_type desc, f.unit_id, f.indicator
-    """
-
-
 VILLAGE_RANKED = (
     "petitions_per_1k",
     "repeat_petitions_per_1k",
@@ -248,10 +237,9 @@ def _appendix_query(year: int) -> str:
         unit = f"'{unit_type}' as unit_type, f.{key} as unit_id, d.{name} as unit_label"
         for order, indicator in enumerate(indicators):
             kind = rate_kind(indicator)
-            scale = PERCENT if kind == PCT else 1
             parts.append(f"""
             select {unit}, {order} as indicator_order, '{indicator}' as indicator,
-                '{kind}' as measure_unit, f.{indicator}_eb * {scale} as estimate_eb,
+                '{kind}' as measure_unit, f.{indicator}_eb * {_scale(kind)} as estimate_eb,
                 f.{indicator}_z as z, f.{indicator}_funnel as funnel_position {rows}""")
         mix = "f.is_case_mix_adjusted" if unit_type == "cadre" else "null::boolean"
         parts.append(f"""
@@ -264,6 +252,40 @@ def _appendix_query(year: int) -> str:
         select * from ({union}
         )
         order by unit_type desc, unit_id, indicator_order
+    """
+
+
+def _scale(kind: str) -> int:
+    return PERCENT if kind == PCT else 1
+
+
+def _measures() -> str:
+    """Each ranked indicator's unit (a kind) and the factor it is shown with, as SQL rows."""
+    rows = [f"('{unit_type}', '{indicator}', '{rate_kind(indicator)}', "
+            f"{_scale(rate_kind(indicator))})"
+            for unit_type, *_, indicators, rate_kind in RANKED_UNITS for indicator in indicators]
+    return f"(values {', '.join(rows)}) as m(unit_type, indicator, measure_unit, scale)"
+
+
+# The flags' values in the indicator's unit (shares in per cent, like every other sheet).
+FLAG_VALUES = ("value", "target", "limit_998", "value_prev_year", "limit_998_prev_year")
+
+
+def _flags_query(year: int) -> str:
+    scaled = ", ".join(f"f.{c} * coalesce(m.scale, 1) as {c}" for c in FLAG_VALUES)
+    return f"""
+        select
+            f.* replace ({scaled}),
+            m.measure_unit,
+            coalesce(v.village_name, c.cadre_name) as flagged_name
+        from marts.fct_accountability_flags as f
+        left join {_measures()}
+            on m.unit_type = f.unit_type and m.indicator = f.indicator
+        left join marts.dim_village as v
+            on f.unit_type = 'village' and v.village_code = f.unit_id
+        left join marts.dim_cadre as c on f.unit_type = 'cadre' and c.cadre_id = f.unit_id
+        where f.year = {int(year)}
+        order by f.unit_type desc, f.unit_id, f.indicator
     """
 
 
@@ -553,6 +575,7 @@ FLAGS = Sheet("accountability_flags", _flags_query, (
     Column("unit_id"),
     Column("flagged_name"),
     Column("indicator", INDICATOR),
+    Column("measure_unit", MEASURE),
     Column("direction", DIRECTION),
     Column("years_beyond", INT),
     Column("observed", NUM2),
@@ -691,7 +714,7 @@ def _display(frame: pl.DataFrame, columns: Sequence[Column], labels: Labels) -> 
             out[name] = pl.Series(name, values, dtype=pl.Int64, strict=False)
             continue
         if kind in NUMERIC:
-            scale = PERCENT if kind == PCT else 1
+            scale = _scale(kind)
             shown_numbers = [None if v is None else v * scale for v in values]
             out[name] = pl.Series(name, shown_numbers, dtype=pl.Float64, strict=False)
             continue

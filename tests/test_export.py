@@ -80,6 +80,22 @@ def sheet_rows(path: Path, name: str) -> tuple[list[str], list[tuple]]:
     return list(rows[0]), [tuple(r) for r in rows[1:]]
 
 
+# Ranked indicators by (unit type, indicator): their unit as shown, and the factor shares are
+# shown with (per cent), from seeds/ranking_indicators.csv.
+RANKED = {(r["unit_type"], r["indicator"]): r for r in seeds.read_seed("ranking_indicators")
+          if r["role"] == "ranked"}
+FLAG_VALUES = ("value", "target", "limit_998", "value_prev_year", "limit_998_prev_year")
+
+
+def indicator_unit(unit_type: str, indicator: str) -> str | None:
+    r = RANKED[(unit_type, indicator)]
+    return "%" if r["family"] == "proportion" else "件" if r["scale"] == "1000" else None
+
+
+def indicator_scale(unit_type: str, indicator: str) -> int:
+    return 100 if RANKED[(unit_type, indicator)]["family"] == "proportion" else 1
+
+
 def expected_header(column: export.Column) -> str:
     label = LABELS.column(column.source)
     return f"{label}（{UNIT_TEXT[column.kind]}）" if column.kind in UNIT_TEXT else label
@@ -152,7 +168,13 @@ def test_every_sheet_reads_back_equal_to_the_marts(exported, ranked_demo, sheet_
         for column in spec.columns:
             label = expected_header(column)
             cell = cells[label]
-            if column.source in record:
+            if column.source == "measure_unit":  # the flags: the row's indicator's unit
+                assert cell == indicator_unit(record["unit_type"], record["indicator"])
+            elif column.source in FLAG_VALUES and "unit_id" in record:
+                value = record[column.source]
+                scale = indicator_scale(record["unit_type"], record["indicator"])
+                assert cell == (None if value is None else pytest.approx(value * scale))
+            elif column.source in record:
                 expected = shown(record[column.source], column.kind)
                 if isinstance(expected, float):
                     assert cell == pytest.approx(expected, rel=1e-12, abs=1e-15), label
@@ -317,11 +339,10 @@ def test_technical_columns_are_in_the_appendix_keyed_by_unit(exported, ranked_de
             for unit in units:
                 head = (kind, unit[key], names[unit[key]])
                 for r in (r for r in ranked if r["unit_type"] == unit_type):
-                    code, share = r["indicator"], r["family"] == "proportion"
-                    eb = unit[f"{code}_eb"]
+                    code, eb = r["indicator"], unit[f"{r['indicator']}_eb"]
                     expected.append((*head, LABELS.indicator(code),
-                                     "%" if share else "件" if r["scale"] == "1000" else None,
-                                     None if eb is None else eb * (100 if share else 1),
+                                     indicator_unit(unit_type, code),
+                                     None if eb is None else eb * indicator_scale(unit_type, code),
                                      unit[f"{code}_z"],
                                      LABELS.vocab("funnel_position", unit[f"{code}_funnel"]) or None,
                                      *[None] * 9))
