@@ -85,12 +85,14 @@ def run_with_trigger(func: Any, prop_id: str, value: Any, *args: Any) -> Any:
 @pytest.mark.characterisation
 def test_overview_renders_cards_trends_and_towns(pages) -> None:
     """Characterisation: the figures on the cards ("1,023 件", "上年 1,191", "2.2%") were
-    copied from the page rendered over a demo build."""
+    copied from the page rendered over a demo build. The repeat items (33 → 39) and the
+    repeat-visit share (4 of 186) miss their targets within their intervals: amber 待观察,
+    no longer red 未控制 / 未达标 (issue 10 part 4; tests/test_verdicts.py works them out)."""
     out = pages.overview.update_content(2011, "county", "zh")
     text = as_text(out)
-    for expected in ("信访总量", "1,023 件", "上年 1,191", "低位运行", "未控制", "95%区间",
-                     "显著下降", "重访占来访比", "2.2%", "未达标", "按月趋势与控制限",
-                     "西湾镇", "数据截止 2011-12-31"):
+    for expected in ("信访总量", "1,023 件", "上年 1,191", "低位运行", "待观察 · 变化不显著",
+                     "95%区间", "显著下降", "重访占来访比", "2.2%", "待观察 · 差距不显著",
+                     "按月趋势与控制限", "西湾镇", "数据截止 2011-12-31"):
         assert expected in text, expected
     trend = find(out, "ov-trend-petitions").figure
     assert trend.layout.xaxis.title.text == "月份" and trend.layout.yaxis.title.text == "件数"
