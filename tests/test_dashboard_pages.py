@@ -8,7 +8,6 @@ import base64
 import codecs
 import csv
 import io
-import json
 import re
 from contextvars import copy_context
 from pathlib import Path
@@ -16,13 +15,12 @@ from typing import Any
 
 import dash
 import openpyxl
-import plotly
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboards import data, figures, tables
-from tests.support import THIN_VILLAGE_CODES
+from tests.support import THIN_VILLAGE_CODES, as_text, find
 
 # The demo county's towns and villages. The session's demo warehouse (conftest `demo_build`)
 # adds THIN_VILLAGES_CSV: one town more (试点镇) and its 3 villages, with no items.
@@ -47,24 +45,6 @@ def pages(demo_app):
 
     return AttributeDict(overview=overview, villages=villages, cadres=cadres, handling=handling,
                          quality=quality)
-
-
-def as_text(component: Any) -> str:
-    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
-
-
-def find(component: Any, id_: str) -> Any:
-    """The component with this id in a rendered tree."""
-    if isinstance(component, list | tuple):
-        for child in component:
-            hit = find(child, id_)
-            if hit is not None:
-                return hit
-        return None
-    if getattr(component, "id", None) == id_:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None else find(children, id_)
 
 
 def run_with_trigger(func: Any, prop_id: str, value: Any, *args: Any) -> Any:

@@ -11,12 +11,10 @@ interval excludes a value exactly when the one-sided exact test at 2.5% rejects 
 from __future__ import annotations
 
 import csv
-import json
 import math
 from pathlib import Path
 from typing import Any
 
-import plotly
 import pytest
 from scipy.stats import binom
 
@@ -35,6 +33,7 @@ from pipelines.stats.verdicts import (
     rate_verdict,
     summarise_ranking,
 )
+from tests.support import as_text, find
 
 
 def seed_rows(name: str) -> list[dict[str, str]]:
@@ -44,23 +43,6 @@ def seed_rows(name: str) -> list[dict[str, str]]:
 
 def seed_value(name: str, key: str, key_column: str = "parameter") -> float:
     return next(float(r["value"]) for r in seed_rows(name) if r[key_column] == key)
-
-
-def as_text(component: Any) -> str:
-    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
-
-
-def find(component: Any, id_: str) -> Any:
-    if isinstance(component, list | tuple):
-        for child in component:
-            hit = find(child, id_)
-            if hit is not None:
-                return hit
-        return None
-    if getattr(component, "id", None) == id_:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None else find(children, id_)
 
 
 def badges(component: Any) -> list[Any]:
@@ -201,28 +183,25 @@ def change_row(indicator: str, count: int, prev: int) -> dict[str, Any]:
             "is_significant_rise": ci.low is not None and ci.low > 1}
 
 
+def repeat_card(overview: Any, prev: int, count: int, lang: str = "zh") -> Any:
+    """The overview's repeat-items card for `prev` → `count` (the flag as the mart sets it)."""
+    row = {"repeat_petitions": count, "repeat_petitions_prev_year": prev,
+           "is_repeat_controlled": count <= prev}
+    return overview.indicator_card("repeat_petitions", row,
+                                   change_row("repeat_petitions", count, prev),
+                                   TARGETS["repeat_petitions"], 10, lang)
+
+
 def test_a_rise_that_is_not_significant_is_amber_not_red(page_modules) -> None:
     overview, _ = page_modules
-    row = {"repeat_petitions": 39, "repeat_petitions_prev_year": 33,
-           "is_repeat_controlled": False}
-    card = overview.indicator_card("repeat_petitions", row,
-                                   change_row("repeat_petitions", 39, 33),
-                                   TARGETS["repeat_petitions"], 10, "zh")
+    card = repeat_card(overview, 33, 39)
     assert badge_of(card) == ("待观察 · 变化不显著", "warning")
     assert "同比判定" in badges(card)[0].title  # the badge's tooltip states the rule
-    # The same rise on more items is real: red.
-    row = {"repeat_petitions": 60, "repeat_petitions_prev_year": 30,
-           "is_repeat_controlled": False}
-    card = overview.indicator_card("repeat_petitions", row,
-                                   change_row("repeat_petitions", 60, 30),
-                                   TARGETS["repeat_petitions"], 10, "zh")
-    assert badge_of(card) == ("未控制", "danger")
+    # The same kind of rise on more items is real: red.
+    assert badge_of(repeat_card(overview, 30, 60)) == ("未控制", "danger")
     # 2 → 3: too few items; in English too.
-    row = {"repeat_petitions": 3, "repeat_petitions_prev_year": 2,
-           "is_repeat_controlled": False}
-    card = overview.indicator_card("repeat_petitions", row, change_row("repeat_petitions", 3, 2),
-                                   TARGETS["repeat_petitions"], 10, "en")
-    assert badge_of(card) == ("To watch · Too few items", "warning")
+    assert badge_of(repeat_card(overview, 2, 3, "en")) == ("To watch · Too few items", "warning")
+    assert badge_of(repeat_card(overview, 33, 33)) == ("已控制", "success")
 
 
 def test_a_change_from_or_to_zero_is_shown_as_counts(page_modules) -> None:
