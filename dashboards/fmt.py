@@ -14,6 +14,13 @@ def integer(value: Any) -> str:
     return DASH if value is None else f"{int(value):,}"
 
 
+def count(value: Any) -> str:
+    """A count, or a weighted one (a satisfaction score) with one decimal when not whole."""
+    if value is None:
+        return DASH
+    return integer(value) if float(value).is_integer() else f"{float(value):,.1f}"
+
+
 def pct(value: Any, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH

@@ -249,7 +249,7 @@ def test_repeat_visit_share_and_handling_rates(page_modules) -> None:
     # A town with 3 real-name items due for feedback, 2 on time: 66.7% against 95%.
     town = {"feedback_on_time_rate": 2 / 3, "feedback_on_time": 2, "feedback_due": 3,
             "ceased_rate": 701 / 978, "ceased": 701, "closed": 978,
-            "satisfaction_rate": 0.85, "rated": 20}
+            "satisfaction_rate": 0.85, "satisfaction_score": 17.0, "rated": 20}
     out = handling.rate_cards(town, None, TARGETS, 10, "zh")
     assert badge_of(find(out, "hq-card-feedback_on_time_rate")) == ("待观察 · 件数过少", "warning")
     assert badge_of(find(out, "hq-card-ceased_rate")) == ("未达标", "danger")
@@ -369,8 +369,8 @@ def test_handling_cards_agree_with_an_exact_test(demo_pages, year: int) -> None:
         if target["target_value"] is None:
             assert not badges(card), rate
             continue
-        n = row[denominator]
-        x = row[numerator] if numerator else row[rate] * n
+        n, x = row[denominator], row[numerator]
+        assert x / n == pytest.approx(row[rate])
         text, color = badge_of(card)
         assert color == expected_rate_color(x, n, target["target_value"], target["direction"]), \
             (rate, x, n, text)

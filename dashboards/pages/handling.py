@@ -13,7 +13,7 @@ from pipelines.stats import verdicts
 
 PATH = "/handling"
 PREFIX = "hq"
-# (rate, numerator, denominator) as in fct_handling_performance; None: no numerator column.
+# (rate, numerator, denominator) as in fct_handling_performance.
 RATES = (
     ("first_time_closure_rate", "first_time_closed_within_30d", "first_time_due"),
     ("on_time_rate", "on_time", "on_time_due"),
@@ -21,7 +21,7 @@ RATES = (
     ("feedback_on_time_rate", "feedback_on_time", "feedback_due"),
     ("shelved_share", "shelved", "petitions"),
     ("case_conversion_rate", "cases_opened", "leads"),
-    ("satisfaction_rate", None, "rated"),
+    ("satisfaction_rate", "satisfaction_score", "rated"),
     ("ceased_rate", "ceased", "closed"),
     ("real_name_share", "real_name", "petitions"),
 )
@@ -90,18 +90,13 @@ def rate_cards(row: dict[str, Any], prev: dict[str, Any] | None,
         target = targets.get(rate) or {}
         limit, direction = target.get("target_value"), target.get("direction")
         den = row.get(denominator)
-        # satisfaction has no count column: its (weighted) numerator is the rate × rated
-        successes = row.get(numerator) if numerator else (
-            None if value is None or den is None else value * den)
-        verdict = verdicts.rate_verdict(successes, den, limit, direction, min_items)
+        verdict = verdicts.rate_verdict(row.get(numerator), den, limit, direction, min_items)
         status = components.verdict_status(verdict, lang, "text.target_met",
                                            "text.target_missed", rule)
         lines: list[Any] = []
-        if numerator and den is not None:
-            lines.append(i18n.t("text.of_denominator", lang, num=fmt.integer(row.get(numerator)),
+        if den is not None:
+            lines.append(i18n.t("text.of_denominator", lang, num=fmt.count(row.get(numerator)),
                                 den=fmt.integer(den)))
-        elif den is not None:
-            lines.append(f"{i18n.column(denominator, lang)} {fmt.integer(den)}")
         if verdict.low is not None:
             lines.append(html.Span(fmt.interval(verdict.low, verdict.high, lang),
                                    className="text-muted"))
