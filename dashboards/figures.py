@@ -254,7 +254,7 @@ def rate_ratio_forest(changes: list[dict[str, Any]], order: list[str], lang: str
                 y=[label for label, _ in counted],
                 mode="text",
                 text=[fmt.count_change(r["count_prev_year"], r["count"]) for _, r in counted],
-                textposition="middle center",
+                textposition="middle right",  # beside the line at 1, not across it
                 textfont={"size": 12, "color": "#343a40"},
                 hovertemplate="%{y}：%{text}<extra>" + note + "</extra>",
                 showlegend=False,
