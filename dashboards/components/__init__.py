@@ -10,8 +10,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboards import data, i18n, tables
+from dashboards import data, fmt, i18n, tables
 from pipelines import labels
+from pipelines.stats import verdicts
 
 
 def register_page(module: str, path: str, page: str, order: int) -> None:
@@ -276,14 +277,48 @@ def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str 
 
 
 def ranking_head(snap: data.Snapshot, prefix: str, title: str, table: tables.Table,
-                 cards: dbc.Row, lang: str) -> list[Any]:
-    """The top of a ranking page: the build stamp, the headline counts, the ranking grid."""
+                 cards: dbc.Row, lang: str, sentences: list[str] = (),
+                 note: str | None = None) -> list[Any]:
+    """The top of a ranking page: the build stamp, the headline counts, the ranking grid with
+    plain-language `sentences` under it (what the ranking can tell apart; `note` defines the
+    terms, also as the sentences' tooltip)."""
+    summary = html.Div(
+        [*(html.P(text, className="mb-1", title=note) for text in sentences),
+         html.P(note, className="text-muted small mb-0") if note else None],
+        className="ranking-summary mt-2", id=f"{prefix}-ranking-summary",
+    ) if sentences else None
     return [
         build_stamp(snap.build, lang),
         cards,
-        section(title, grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
-                                     height=480), id_=f"{prefix}-ranking"),
+        section(title, [grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
+                                      height=480), summary], id_=f"{prefix}-ranking"),
     ]
+
+
+def ranking_sentences(kind: str, summary: verdicts.RankingSummary, parameters: dict[str, Any],
+                      lang: str, threshold: float | None = None) -> tuple[list[str], str]:
+    """What a year's ranking can tell apart, in plain words (`text.ranking_<kind>…`, kind
+    villages or cadres): how many units are ranked, the separation confidence
+    (pipelines.stats.verdicts) and, with a candidate `threshold`, how many reach it; then how
+    many are not ranked and why. `parameters`: seed ranking_parameters. Returns the sentences
+    and the note defining the separation confidence."""
+    values = {
+        "ranked": f"{summary.ranked:,}", "unranked": f"{summary.unranked:,}",
+        "reaching": f"{summary.reaching:,}", "confidence": fmt.pct(summary.confidence, 0),
+        "threshold": fmt.pct(threshold, 0), "decile": fmt.pct(parameters["decile"], 0),
+        "draws": f"{parameters['mc_draws']:,.0f}",
+        "min_items": f"{parameters['min_cadre_items']:,.0f}",
+        "min_weight": f"{parameters['min_eb_weight']:g}",
+    }
+    if not summary.ranked:
+        first = f"text.ranking_{kind}_empty"
+    elif threshold is None:
+        first = f"text.ranking_{kind}"
+    else:
+        first = f"text.ranking_{kind}_" + ("reached" if summary.reaching else "unreached")
+    second = f"text.ranking_unranked_{kind}" + ("" if summary.unranked else "_none")
+    return ([i18n.t(first, lang, **values), i18n.t(second, lang, **values)],
+            i18n.t("text.separation_note", lang, **values))
 
 
 def register_report(prefix: str, path: str, first_key: str, read: Any, render: Any,
@@ -402,18 +437,49 @@ def content_area(prefix: str) -> dcc.Loading:
     )
 
 
-def badge(text: str, color: str) -> dbc.Badge:
-    return dbc.Badge(text, color=color, className="ms-2 kpi-badge")
+def badge(text: str, color: str, title: str | None = None) -> dbc.Badge:
+    """A status badge; amber (`warning`) takes dark text, `title` is its tooltip."""
+    return dbc.Badge(text, color=color, text_color="dark" if color == "warning" else None,
+                     title=title, className=f"ms-2 kpi-badge kpi-badge-{color}")
+
+
+# The colour of each verdict (pipelines.stats.verdicts) and the words of each amber reason.
+VERDICT_COLORS = {verdicts.MET: "success", verdicts.MISSED: "danger", verdicts.WATCH: "warning"}
+REASON_KEYS = {
+    verdicts.FEW_ITEMS: "text.few_items",
+    verdicts.CHANGE_NOT_SIGNIFICANT: "text.not_sig",
+    verdicts.GAP_NOT_SIGNIFICANT: "text.gap_not_sig",
+}
+
+
+def verdict_status(verdict: verdicts.Verdict, lang: str, met_key: str, missed_key: str,
+                   rule: str) -> tuple[str, str, str] | None:
+    """A card's badge for a verdict: green `met_key`, red `missed_key`, amber 待观察 with the
+    reason in plain words; `rule` (the rule's note, already worded) is its tooltip. None for
+    an unknown verdict."""
+    if verdict.status == verdicts.UNKNOWN:
+        return None
+    if verdict.status == verdicts.WATCH:
+        text = f"{i18n.t('text.verdict_watch', lang)} · {i18n.t(REASON_KEYS[verdict.reason], lang)}"
+    else:
+        text = i18n.t(met_key if verdict.status == verdicts.MET else missed_key, lang)
+    return text, VERDICT_COLORS[verdict.status], rule
+
+
+def verdict_rule(key: str, min_items: float, lang: str) -> str:
+    """The verdict rule as the cards state it (`text.verdict_rule_change` / `_target`)."""
+    return i18n.t(key, lang, min_items=f"{min_items:,.0f}")
 
 
 def kpi_card(
     label: str,
     value: str,
     lines: list[Any],
-    status: tuple[str, str] | None = None,
+    status: tuple[str, ...] | None = None,
     id_: str | None = None,
 ) -> dbc.Card:
-    """A headline figure: label and status badge, the value, then supporting lines."""
+    """A headline figure: label and status badge ((text, colour[, tooltip])), the value, then
+    supporting lines."""
     head = [html.Span(label, className="stat-label")]
     if status:
         head.append(badge(*status))

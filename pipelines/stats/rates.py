@@ -1,4 +1,5 @@
-"""Rate ratios with exact confidence intervals, for year-over-year change in counts.
+"""Rate ratios with exact confidence intervals, for year-over-year change in counts; and the
+exact binomial interval of a proportion, for a rate judged against a target.
 
 Two Poisson counts a (this period) and b (the comparison period), with exposures e_a and e_b
 (1 and 1 when the periods are alike). Conditional on n = a + b, a is binomial with
@@ -8,6 +9,16 @@ Wald interval on log(RR) is not (Rothman & Greenland, Modern Epidemiology, ch. 1
 
 Worked value (docs and tests): 200 → 130 events gives RR 0.65, a fall of 35%, with a 95%
 interval for the fall of about 19% to 48%.
+
+**Binomial interval** (`binomial_ci`): the exact (Clopper–Pearson) interval of a proportion
+x / n: the lower limit is the p with P(X ≥ x | p) = α/2 and the upper the p with
+P(X ≤ x | p) = α/2, i.e. the α/2 quantile of Beta(x, n − x + 1) and the 1 − α/2 quantile of
+Beta(x + 1, n − x); 0 when x = 0 and 1 when x = n. It never leaves [0, 1] and keeps its
+coverage on a handful of items, where the Wald interval p ± z·√(p(1 − p)/n) collapses to a
+point at 0 of n or n of n. Worked values (Clopper & Pearson 1934; tests): 5 of 10 gives
+0.187–0.813, 0 of 10 gives 0–0.308 (1 − 0.025^(1/10)). A weighted count (a satisfaction
+numerator with "basically satisfied" weighted below 1) may be fractional: the Beta
+quantiles take it as it is.
 """
 
 from __future__ import annotations
@@ -49,6 +60,21 @@ def rate_ratio_ci(a: int, b: int, level: float = 0.95, exposure_a: float = 1.0,
     low = p_low / (1 - p_low) * scale
     high = None if p_high >= 1.0 else p_high / (1 - p_high) * scale
     return RateRatio(ratio, low, high)
+
+
+def binomial_ci(successes: float, trials: float, level: float = 0.95
+                ) -> tuple[float, float] | None:
+    """Exact (Clopper–Pearson) interval (low, high) of successes / trials (module docstring);
+    None without trials."""
+    if trials < 0 or successes < 0 or successes > trials:
+        raise ValueError("need 0 <= successes <= trials")
+    if trials == 0:
+        return None
+    alpha = 1.0 - level
+    low = 0.0 if successes == 0 else float(beta.ppf(alpha / 2, successes, trials - successes + 1))
+    high = 1.0 if successes == trials else float(beta.ppf(1 - alpha / 2, successes + 1,
+                                                          trials - successes))
+    return low, high
 
 
 def rate_ratio_ci_arrays(a, b, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
