@@ -3,7 +3,7 @@
 One XLSX in Chinese, read only from the published warehouse (pipelines.warehouse.connect),
 ready to print and file:
 
-    封面 · 考核摘要 · 一低四控 · 村居考核 · 示范村居名单 · 漏登提示 · 干部考评 ·
+    封面 · 考核摘要 · 一低四控 · 村居考核 · 需关注村居 · 示范村居命名与摘牌 · 漏登提示 · 干部考评 ·
     先进个人候选 · 问责提示 · 办理质量 · 技术附表 · 数据说明
 
 - 封面 (cover): the county (label `export.county_name`), the year, the as_of date, the build
@@ -64,7 +64,10 @@ WORKBOOK_STEM = "assessment"
     "text", "int", "items", "people", "per_1k", "pct", "days", "num2", "num3", "prob", "value",
     "bool", "funnel", "direction", "unit", "indicator", "measure",
 )
-VOCABULARY_KINDS = {FUNNEL: "funnel_position", DIRECTION: "ranking_direction", UNIT: "ranked_unit"}
+TITLE_STATUS, TITLE_REASON, SUBJECT, INDICATORS = "title_status", "title_reason", "subject", "indicators"
+VOCABULARY_KINDS = {FUNNEL: "funnel_position", DIRECTION: "ranking_direction", UNIT: "ranked_unit",
+                    TITLE_STATUS: "title_status", TITLE_REASON: "title_reason",
+                    SUBJECT: "subject_code"}
 NUMBER_FORMATS = {
     INT: "#,##0", ITEMS: "#,##0", PEOPLE: "#,##0", PER_1K: "0.00", PCT: "0.0", DAYS: "0.0",
     NUM2: "0.00", NUM3: "0.000", PROB: "0.00",
@@ -502,24 +505,67 @@ VILLAGES = Sheet("village_assessment", _village_query(
     Column("is_model_village", BOOL),
 ), frozen_columns=2)
 
-MODEL_VILLAGES = Sheet("model_villages", _village_query(
-    "fct_model_village_list", "f.list_order"), (
-    Column("list_order", INT),
+TITLES = Sheet("model_village_status", _village_query(
+    "fct_model_village_status",
+    "case f.status when 'revoked' then 0 when 'named' then 1 when 'kept' then 2 else 3 end, "
+    "f.town_code, f.village_code"), (
+    *VILLAGE_NAMES,
+    Column("status", TITLE_STATUS),
+    Column("status_reason", TITLE_REASON),
+    Column("years_held", INT),
+    Column("held_since", INT),
+    Column("is_meets_standard", BOOL),
+    Column("to_province_or_central", ITEMS),
+    Column("accountability_flags", INT),
+    Column("is_under_registration_signal", BOOL),
+    Column("is_insufficient_data", BOOL),
+    Column("petitions", ITEMS),
+    Column("petitions_per_1k", PER_1K),
+), frozen_columns=3, empty=("text.title_none", "definition.sheet.model_village_status"))
+
+ATTENTION = Sheet("village_attention", _village_query(
+    "fct_village_attention", "f.attention_order"), (
+    Column("attention_order", INT),
     *VILLAGE_NAMES,
     Column("population", PEOPLE),
     Column("petitions", ITEMS),
     Column("petitions_per_1k", PER_1K),
-    Column("petitions_per_1k_eb", PER_1K),
-    *VILLAGE_COUNTS,
-    Column("first_time_closure_rate", PCT),
-    Column("satisfaction_rate", PCT),
-    Column("local_petitions", ITEMS),
-    Column("above_county_petitions", ITEMS),
-    Column("above_county_petitions_per_1k_funnel", FUNNEL),
-    Column("is_insufficient_data", BOOL),
-    *RANK_COLUMNS,
+    Column("beyond_998_indicators", INDICATORS),
+    Column("p_bottom_decile", PROB),
+    Column("is_likely_bottom_decile", BOOL),
     Column("accountability_flags", INT),
-), frozen_columns=3, empty=("text.model_none", "definition.sheet.model_villages"))
+), frozen_columns=4, empty=("text.attention_none", "definition.sheet.village_attention"))
+
+
+def _escalations_query(year: int) -> str:
+    return f"""
+        select e.*, v.village_name, coalesce(t.town_name, e.town_code) as town_name,
+               l.cadre_name as lead_cadre_name, l.post as lead_post,
+               l.unit_name as lead_unit_name,
+               r.cadre_name as responsible_cadre_name, r.post as responsible_post,
+               r.unit_name as responsible_unit_name
+        from marts.fct_escalation_accountability as e
+        left join marts.dim_village as v on v.village_code = e.village_code
+        left join marts.dim_town as t on t.town_code = e.town_code
+        left join marts.dim_cadre as l on l.cadre_id = e.lead_cadre_id
+        left join marts.dim_cadre as r on r.cadre_id = e.responsible_cadre_id
+        where e.year = {int(year)}
+        order by e.received_date, e.case_id
+    """
+
+
+ESCALATIONS = Sheet("escalation_accountability", _escalations_query, (
+    Column("case_id"),
+    Column("received_date"),
+    *VILLAGE_NAMES,
+    Column("subject_code", SUBJECT),
+    Column("lead_cadre_name"),
+    Column("lead_post"),
+    Column("lead_unit_name"),
+    Column("responsible_cadre_name"),
+    Column("responsible_post"),
+    Column("responsible_unit_name"),
+), frozen_columns=1, empty=("text.escalations_none", "definition.sheet.escalation_accountability"))
 
 UNDER_REGISTRATION = Sheet("under_registration", _village_query(
     "fct_under_registration_flags", "f.town_code, f.village_code"), (
@@ -645,7 +691,8 @@ NOTES = Sheet("notes", None, (
 ), frozen_columns=0, build=_notes)
 
 SHEETS: tuple[Sheet, ...] = (
-    COVER, SUMMARY, ONE_LOW, VILLAGES, MODEL_VILLAGES, UNDER_REGISTRATION, CADRES, CANDIDATES,
+    COVER, SUMMARY, ONE_LOW, VILLAGES, ATTENTION, TITLES, UNDER_REGISTRATION, CADRES, CANDIDATES,
+    ESCALATIONS,
     FLAGS, HANDLING, APPENDIX, NOTES,
 )
 COPIED: tuple[Sheet, ...] = tuple(s for s in SHEETS if not s.form)  # the CSV/Parquet copies
@@ -670,7 +717,9 @@ DEFINITIONS: tuple[str, ...] = (
     "export.term_ranks",
     "sheet.technical_appendix",
     "column.is_insufficient_data",
-    "sheet.model_villages",
+    "sheet.model_village_status",
+    "sheet.village_attention",
+    "sheet.escalation_accountability",
     "column.is_under_registration_signal",
     "column.is_advanced_candidate",
     "sheet.accountability_flags",
@@ -725,6 +774,9 @@ def _display(frame: pl.DataFrame, columns: Sequence[Column], labels: Labels) -> 
                      for v in values]
         elif kind == INDICATOR:
             shown = [None if v is None else labels.indicator(v) for v in values]
+        elif kind == INDICATORS:  # comma-separated codes
+            shown = [None if v is None else labels.join(
+                [labels.indicator(code) for code in v.split(",")]) for v in values]
         elif kind == MEASURE:
             shown = [labels.text(UNITS[v]) if v in UNITS else None for v in values]
         else:

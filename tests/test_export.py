@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -25,8 +26,8 @@ from pipelines.warehouse import connect
 
 YEAR = 2011
 LABELS = from_files()
-REQUIRED_SHEETS = ("封面", "考核摘要", "一低四控", "村居考核", "示范村居名单", "干部考评",
-                   "办理质量", "技术附表", "数据说明")
+REQUIRED_SHEETS = ("封面", "考核摘要", "一低四控", "村居考核", "需关注村居", "示范村居命名与摘牌",
+                   "干部考评", "对号问责", "办理质量", "技术附表", "数据说明")
 COUNTY = "大丰县（演示）"  # the label export.county_name
 PAGE_HEADER = f"{COUNTY} {YEAR}年度信访工作考核"
 PAGE_FOOTER = "第 &P 页，共 &N 页"  # Excel's codes for the page number and count
@@ -41,18 +42,26 @@ UNIT_TEXT = {export.ITEMS: "件", export.PEOPLE: "人", export.PER_1K: "件", ex
 
 # What an empty sheet says: the dashboards' "none" text and the rule (label keys).
 EMPTY_NOTES = {
-    "示范村居名单": ("text.model_none", "definition.sheet.model_villages"),
+    "需关注村居": ("text.attention_none", "definition.sheet.village_attention"),
+    "示范村居命名与摘牌": ("text.title_none", "definition.sheet.model_village_status"),
+    "对号问责": ("text.escalations_none", "definition.sheet.escalation_accountability"),
     "漏登提示": ("text.under_none", "definition.column.is_under_registration_signal"),
     "先进个人候选": ("text.candidates_none", "definition.column.is_advanced_candidate"),
     "问责提示": ("text.flags_none", "definition.sheet.accountability_flags"),
 }
+
+# revoked first, then named, kept, not held; by town and village within each
+TITLE_ORDER = ("case status when 'revoked' then 0 when 'named' then 1 when 'kept' then 2 "
+               "else 3 end, town_code, village_code")
 
 # Each data sheet: the mart it shows and the mart's key order (independent of export.py's
 # queries), plus the dimension columns it joins for names.
 SOURCES = {
     "一低四控": ("fct_one_low_four_controls", SCOPE_ORDER),
     "村居考核": ("fct_village_year", "town_code, village_code"),
-    "示范村居名单": ("fct_model_village_list", "list_order"),
+    "需关注村居": ("fct_village_attention", "attention_order"),
+    "示范村居命名与摘牌": ("fct_model_village_status", TITLE_ORDER),
+    "对号问责": ("fct_escalation_accountability", "received_date, case_id"),
     "漏登提示": ("fct_under_registration_flags", "town_code, village_code"),
     "干部考评": ("fct_cadre_year", "cadre_id"),
     "先进个人候选": ("fct_cadre_candidates", "candidate_order"),
@@ -121,6 +130,10 @@ def shown(value: object, kind: str) -> object:
     if kind == export.INDICATOR:
         assert value in LABELS.indicators, value
         return LABELS.indicator(value)
+    if kind == export.INDICATORS:  # comma-separated codes, listed by name
+        return "；".join(LABELS.indicator(code) for code in str(value).split(","))
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -184,6 +197,11 @@ def test_every_sheet_reads_back_equal_to_the_marts(exported, ranked_demo, sheet_
                 assert cell == names[record["village_code"]]
             elif column.source == "town_name":
                 assert cell == towns[record["town_code"]]
+            elif column.source.startswith(("lead_", "responsible_")):  # 对号问责's cadres
+                role = column.source.split("_")[0]
+                name, post, unit = cadres[record[f"{role}_cadre_id"]]
+                assert cell == {"cadre_name": name, "post": post, "unit_name": unit}[
+                    column.source.removeprefix(f"{role}_")], label
             elif column.source in ("cadre_name", "post", "unit_name") and "cadre_id" in record:
                 name, post, unit = cadres[record["cadre_id"]]
                 assert cell == {"cadre_name": name, "post": post, "unit_name": unit}[

@@ -4,7 +4,6 @@ interval), the five standards, a funnel plot per indicator, the model-village ti
 
 from __future__ import annotations
 
-from functools import reduce
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -218,14 +217,14 @@ def _reasons(row: dict[str, Any], lang: str) -> str:
     t = i18n.t
     out = []
     if row.get("beyond_998_indicators"):
-        names = "、".join(i18n.indicator_label(code, lang)
-                         for code in row["beyond_998_indicators"].split(","))
+        names = i18n.current().join([i18n.indicator_label(code, lang)
+                                     for code in row["beyond_998_indicators"].split(",")], lang)
         out.append(t("text.attention_reasons_beyond", lang, indicators=names))
     if row.get("is_likely_bottom_decile"):
         out.append(t("text.attention_reasons_bottom", lang, p=f"{row['p_bottom_decile']:.0%}"))
     if row.get("accountability_flags"):
         out.append(t("text.attention_reasons_flags", lang, n=row["accountability_flags"]))
-    return reduce(lambda a, b: t("text.list_join", lang, a=a, b=b), out) if out else ""
+    return i18n.current().join(out, lang)
 
 
 def attention_list(snap: data.Snapshot, lang: str) -> Any:
