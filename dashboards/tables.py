@@ -104,6 +104,14 @@ class Table:
         return cls(name, tuple(columns), [{k: r.get(k) for k in keep} for r in rows])
 
 
+def _word_width(header: str) -> int:
+    """Pixels for the longest space-separated word of a header (Latin letters about 7.5 px
+    at the grid's header size, plus the cell's padding and the sort/filter icons); Chinese
+    headers break between characters, so they ask for nothing."""
+    longest = max((len(w) for w in header.split() if w.isascii()), default=0)
+    return round(7.5 * longest) + 36 if longest else 0
+
+
 def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: int = 520) -> dag.AgGrid:
     columns: list[dict[str, Any]] = []
     for c in table.columns:
@@ -125,6 +133,8 @@ def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: 
             spec["cellClassRules"] = {"cell-yes": "params.value === true"}
         if c.width:
             spec["minWidth"] = c.width
+        # wide enough for the header's longest word: headers wrap between words, never inside
+        spec["minWidth"] = max(spec.get("minWidth", 0), _word_width(c.header))
         if c.pinned:
             spec["pinned"] = "left"
         if c.tooltip_field:
