@@ -55,7 +55,7 @@ CASE_DEFAULTS = {
 
 def lake_schema(entity: str) -> dict[str, pl.DataType]:
     """The lake layout of an entity: contract columns (identities as `_key`), then lineage."""
-    schema = {c.lake_name: LAKE_TYPES[c.value_type] for c in seeds.input_columns(entity)}
+    schema = {c.lake_name: LAKE_TYPES[c.value_type] for c in seeds.kept_columns(entity)}
     schema["_batch_id"] = pl.String()
     schema["_line_number"] = pl.Int64()
     return schema
