@@ -50,7 +50,7 @@ def rank_cell(row: dict[str, Any], lang: str) -> str:
 
 def name_cell(row: dict[str, Any], lang: str) -> str:
     if not row.get("is_registered", True):
-        return i18n.t("text.selection_unregistered", lang, cadre_id=row["cadre_id"])
+        return f"{row['cadre_id']} · {i18n.vocab('selection_note', 'unregistered', lang)}"
     return row.get("cadre_name") or row["cadre_id"]
 
 
@@ -71,7 +71,7 @@ def evidence_cells(row: dict[str, Any], lang: str) -> list[str]:
     """Items, on-time and ceased rates with intervals, repeats, escalations, satisfaction,
     rank, P(top decile) and flags; a nominee without items says so instead."""
     if row.get("is_without_items"):
-        return [i18n.t("text.selection_without_items", lang)] + [fmt.DASH] * 8
+        return [i18n.vocab("selection_note", "without_items", lang)] + [fmt.DASH] * 8
     return [
         fmt.integer(row.get("cases_assigned")),
         rate_cell(row, "on_time_rate", lang),

@@ -2,8 +2,8 @@
 
 One XLSX in Chinese, read only from the published warehouse (pipelines.warehouse.connect):
 
-    一低四控 · 村居考核 · 示范村居名单 · 漏登提示 · 干部考评 · 先进个人候选 · 问责提示 ·
-    办理质量 · 数据说明
+    一低四控 · 村居考核 · 示范村居名单 · 漏登提示 · 干部考评 · 先进个人候选 ·
+    十件新事候选与依据 · 问责提示 · 办理质量 · 数据说明
 
 and a CSV (UTF-8 with BOM, for Excel) and a Parquet copy of every sheet beside it. Sheet
 names, column headers and code labels are the published build's seed labels
@@ -42,6 +42,9 @@ TEXT, INT, PCT, NUM2, NUM3, PROB, BOOL, FUNNEL, DIRECTION, UNIT, INDICATOR = (
     "indicator",
 )
 VOCABULARY_KINDS = {FUNNEL: "funnel_position", DIRECTION: "ranking_direction", UNIT: "ranked_unit"}
+# the selection sheet's codes: each kind is its vocabulary's name
+VOCABULARY_KINDS |= {v: v for v in ("selection_basis", "deed_type", "award_decision",
+                                    "decision_reason", "disqualification_reason", "selection_note")}
 NUMBER_FORMATS = {INT: "#,##0", PCT: "0.0%", NUM2: "0.00", NUM3: "0.000", PROB: "0.00"}
 NUMERIC = set(NUMBER_FORMATS)
 
@@ -118,6 +121,44 @@ def _flags_query(year: int) -> str:
         left join marts.dim_cadre as c on f.unit_type = 'cadre' and c.cadre_id = f.unit_id
         where f.year = {int(year)}
         order by f.unit_type desc, f.unit_id, f.indicator
+    """
+
+
+def _selection_query(year: int) -> str:
+    """十件新事候选与依据: the nominees with their evidence (fct_nominee_evidence); in a year
+    without nominations the proposed shortlist (fct_cadre_shortlist); with neither, one row
+    saying why (selection_note no_candidates)."""
+    return f"""
+        with nominees as (
+            select 'nominated' as selection_basis, nominee_order as selection_order, *
+            from marts.fct_nominee_evidence where year = {int(year)}
+        ),
+        shortlist as (
+            select 'shortlisted' as selection_basis, shortlist_order as selection_order, *
+            from marts.fct_cadre_shortlist
+            where year = {int(year)} and not exists (select 1 from nominees)
+        ),
+        listed as (
+            select * from nominees
+            union all by name
+            select * from shortlist
+        ),
+        noted as (
+            select
+                listed.*,
+                case
+                    when not listed.is_registered then 'unregistered'
+                    when listed.is_without_items then 'without_items'
+                end as selection_note
+            from listed
+            union all by name
+            select 'no_candidates' as selection_note
+            where not exists (select 1 from listed)
+        )
+        select noted.*, c.cadre_name, c.unit_name
+        from noted
+        left join marts.dim_cadre as c on c.cadre_id = noted.cadre_id
+        order by noted.selection_order nulls last
     """
 
 
@@ -343,6 +384,33 @@ HANDLING = Sheet("handling_quality", _scope_query("fct_handling_performance"), (
     Column("visit_share", PCT),
 ))
 
+SELECTION = Sheet("selection", _selection_query, (
+    Column("selection_basis", "selection_basis"),
+    Column("selection_order", INT),
+    *CADRE_NAMES,
+    Column("nominating_unit"),
+    Column("deed_type", "deed_type"),
+    Column("decision", "award_decision"),
+    Column("decision_reason", "decision_reason"),
+    Column("cases_assigned", INT),
+    Column("closed", INT),
+    Column("on_time_rate", PCT),
+    Column("on_time_rate_low", PCT),
+    Column("on_time_rate_high", PCT),
+    Column("ceased_rate", PCT),
+    Column("ceased_rate_low", PCT),
+    Column("ceased_rate_high", PCT),
+    Column("repeats_after_close", INT),
+    Column("escalations", INT),
+    Column("satisfaction_rate", PCT),
+    *RANK_COLUMNS,
+    Column("accountability_flags", INT),
+    Column("is_disqualified", BOOL),
+    Column("disqualification_reason", "disqualification_reason"),
+    Column("is_overlapping_next", BOOL),
+    Column("selection_note", "selection_note"),
+), frozen_columns=4)
+
 NOTES = Sheet("notes", None, (
     Column("note_section"),
     Column("note_item"),
@@ -351,8 +419,8 @@ NOTES = Sheet("notes", None, (
 ), frozen_columns=0)
 
 SHEETS: tuple[Sheet, ...] = (
-    ONE_LOW, VILLAGES, MODEL_VILLAGES, UNDER_REGISTRATION, CADRES, CANDIDATES, FLAGS, HANDLING,
-    NOTES,
+    ONE_LOW, VILLAGES, MODEL_VILLAGES, UNDER_REGISTRATION, CADRES, CANDIDATES, SELECTION, FLAGS,
+    HANDLING, NOTES,
 )
 
 # The notes sheet's definitions: the terms (label keys) defined; each text is the label
@@ -377,6 +445,7 @@ DEFINITIONS: tuple[str, ...] = (
     "sheet.model_villages",
     "column.is_under_registration_signal",
     "column.is_advanced_candidate",
+    "sheet.selection",
     "sheet.accountability_flags",
 )
 
