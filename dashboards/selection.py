@@ -49,9 +49,9 @@ def rank_cell(row: dict[str, Any], lang: str) -> str:
 
 
 def name_cell(row: dict[str, Any], lang: str) -> str:
-    if not row.get("is_registered", True):
-        return f"{row['cadre_id']} · {i18n.vocab('selection_note', 'unregistered', lang)}"
-    return row.get("cadre_name") or row["cadre_id"]
+    if not row.get("is_registered", True):  # no name to show (ids stay off the pages)
+        return i18n.vocab("selection_note", "unregistered", lang)
+    return row.get("cadre_name") or fmt.DASH
 
 
 def decision_cell(row: dict[str, Any], lang: str) -> str:

@@ -130,7 +130,7 @@ class DemoWarehouse:
     """The session's demo warehouse and what was delivered to it."""
 
     home: Path  # $XINFANG_HOME with the published build
-    inbox: Path  # the default demo drop, exactly as `write_demo` wrote it (8 files)
+    inbox: Path  # the default demo drop, exactly as `write_demo` wrote it (9 files)
     thin: Path  # a folder holding THIN_VILLAGES_FILE only
     build_id: str  # the published build
 

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.stats import rate_ratio_ci
+from pipelines.stats import rate_ratio_ci, wilson_interval
 from pipelines.stats.composite import geometric_composite, normalise_to_target
 from pipelines.stats.funnel import (
     binomial_limit,
@@ -387,3 +387,22 @@ def test_case_mix_expected_counts_by_subject() -> None:
     assert result["is_case_mix_adjusted"].all()
     np.testing.assert_allclose(result["funnel_target"][:2], [90.7 / 101, 50.7 / 101])
     assert result["eb_estimate"][1] > 0.6  # 5/10 on hard subjects is close to expected
+
+
+def test_wilson_interval_worked_by_hand() -> None:
+    """4 of 5 (the brief's cadre): p = 0.8, z = 1.959964, z² = 3.841459;
+    centre = (0.8 + 3.841459/10) / (1 + 3.841459/5) = 1.184146 / 1.768292 = 0.669655;
+    half = 1.959964 · √(0.8·0.2/5 + 3.841459/100) / 1.768292 = 1.959964 · 0.265357 / 1.768292
+         = 0.294121; so 0.375534 to 0.963776. 2 of 5: centre 0.7841459 / 1.768292 = 0.443448,
+    half = 1.959964 · √(0.048 + 0.038415) / 1.768292 = 0.325828; so 0.117620 to 0.769276."""
+    low, high = wilson_interval(4, 5)
+    assert (low, high) == pytest.approx((0.375534, 0.963776), abs=2e-6)
+    assert wilson_interval(2, 5) == pytest.approx((0.117620, 0.769276), abs=2e-6)
+    # the ends are exact and the interval never leaves [0, 1]; 0 of 10: upper z²/(n + z²)
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 3.841459 / 13.841459), abs=1e-6)
+    assert wilson_interval(10, 10)[1] == 1.0
+    # symmetric: x of n mirrors n − x of n
+    assert wilson_interval(3, 7) == pytest.approx(tuple(1 - v for v in reversed(wilson_interval(4, 7))))
+    assert wilson_interval(0, 0) is None
+    with pytest.raises(ValueError):
+        wilson_interval(6, 5)

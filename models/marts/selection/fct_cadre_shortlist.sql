@@ -70,8 +70,9 @@ compared as (
         next_after_awards.next_rank_high,
         case
             when eligible.eligible_order <= eligible.award_count
-                then eligible.rank_low <= next_after_awards.next_rank_high
-                and next_after_awards.next_rank_low <= eligible.rank_high
+                then
+                    eligible.rank_low <= next_after_awards.next_rank_high
+                    and next_after_awards.next_rank_low <= eligible.rank_high
         end as is_overlapping_next
 
     from eligible
