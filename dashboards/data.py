@@ -319,7 +319,7 @@ def _settle_scope(con: Any, year: int | None, scope: str) -> dict[str, Any]:
     town = base["town"]
     scope_type, scope_code = ("town", town) if town else (COUNTY, COUNTY)
     return {**base, "scope_type": scope_type, "scope_code": scope_code,
-            "targets": _targets(con)}
+            "targets": _targets(con), "parameters": _seed_values(con, "dashboard_parameters")}
 
 
 def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
@@ -397,7 +397,8 @@ def _read_overview(con: Any, year: int | None, scope: str) -> dict[str, Any]:
 def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
     base = _settle(con, year, town)
     year, town = base["year"], base["town"]
-    out: dict[str, Any] = {**base, "standards": _standards(con)}
+    out: dict[str, Any] = {**base, "standards": _standards(con),
+                           "ranking_parameters": _seed_values(con, "ranking_parameters")}
     out["specs"] = funnel_specs(_records(con, "select * from seeds.ranking_indicators"),
                                 table_columns(con, "marts", "fct_village_year"))
     if year is None:
@@ -430,9 +431,18 @@ def _read_villages(con: Any, year: int | None, town: str | None) -> dict[str, An
 def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]:
     base = _settle(con, year, town)
     year, town = base["year"], base["town"]
-    out: dict[str, Any] = dict(base)
+    out: dict[str, Any] = {
+        **base, "ranking_parameters": _seed_values(con, "ranking_parameters"),
+        "eligibility": _seed_values(con, "candidate_eligibility", key="rule")}
     if year is None:
-        return {**out, "rows": [], "decisions": {}, "escalations": []}
+        return {**out, "rows": [], "ranking": [], "decisions": {}, "escalations": []}
+    # The year's whole ranking (every town), for the sentences under it.
+    out["ranking"] = _records(
+        con,
+        "select cadre_id, cases_assigned, is_insufficient_data, p_top_decile "
+        "from marts.fct_cadre_year where year = ? order by cadre_id",
+        [year],
+    )
     where = "where c.year = ?" + (" and d.town_code = ?" if town else "")
     out["rows"] = _records(
         con,
@@ -598,6 +608,13 @@ def _standards(con: Any) -> dict[str, float]:
         r["indicator"]: r["max_value"]
         for r in _records(con, "select indicator, max_value from seeds.village_standards")
     }
+
+
+def _seed_values(con: Any, seed: str, key: str = "parameter") -> dict[str, float]:
+    """name → value of a parameter seed of the published build (dashboard_parameters,
+    ranking_parameters; candidate_eligibility by `rule`)."""
+    return {r["name"]: r["value"]
+            for r in _records(con, f"select {key} as name, value from seeds.{seed}")}
 
 
 def _targets(con: Any) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards import i18n
+from dashboards import fmt, i18n
 from pipelines.stats.control_charts import control_limits
 
 FONT_FAMILY = (
@@ -201,57 +201,78 @@ def monthly_trend(
 
 
 def rate_ratio_forest(changes: list[dict[str, Any]], order: list[str], lang: str = "zh") -> go.Figure:
-    """Each indicator's rate ratio (this year ÷ last) with its 95% interval, on a log axis."""
+    """Each indicator's rate ratio (this year ÷ last) with its 95% interval, on a log axis.
+    A change with zero on one side has a ratio of 0 or none and an interval reaching 0 or
+    infinity: it is drawn as its counts ("6 → 0") at 1, with no marker and no interval."""
     rows = [r for code in order for r in changes if r["indicator"] == code]
-    rows = [r for r in rows if r.get("rate_ratio_low") is not None]
+    rows = [r for r in rows if r.get("count_prev_year") is not None
+            and (r.get("rate_ratio_low") is not None
+                 or fmt.is_zero_sided(r.get("count"), r["count_prev_year"]))]
     if not rows:
         return empty_figure(i18n.t("text.no_prev_year", lang), 260)
-    labels = [i18n.indicator_label(r["indicator"], lang) for r in rows][::-1]
     rows = rows[::-1]
-    lows = [max(r["rate_ratio_low"], 0.02) for r in rows]
-    highs = [r["rate_ratio_high"] if r["rate_ratio_high"] is not None else 50.0 for r in rows]
-    ratios = [r["rate_ratio"] if r["rate_ratio"] is not None else math.nan for r in rows]
+    labels = [i18n.indicator_label(r["indicator"], lang) for r in rows]
+    zero = [fmt.is_zero_sided(r.get("count"), r["count_prev_year"]) for r in rows]
+    ratio_rows = [r for r, z in zip(rows, zero, strict=True) if not z]
+    ratio_labels = [label for label, z in zip(labels, zero, strict=True) if not z]
+    fig = go.Figure()
+    lows = [r["rate_ratio_low"] for r in ratio_rows]
+    highs = [r["rate_ratio_high"] for r in ratio_rows]
     colors = [
         GOOD_COLOR if r["is_significant_fall"] else SIGNAL_COLOR if r["is_significant_rise"]
         else MUTED_COLOR
-        for r in rows
+        for r in ratio_rows
     ]
-    text = [
-        f"{r['count_prev_year']:,} → {r['count']:,}" if r.get("count_prev_year") is not None else ""
-        for r in rows
-    ]
-    fig = go.Figure()
-    for label, lo, hi, color in zip(labels, lows, highs, colors, strict=True):
+    for label, lo, hi, color in zip(ratio_labels, lows, highs, colors, strict=True):
         fig.add_trace(
             go.Scatter(
                 x=[lo, hi], y=[label, label], mode="lines", line={"color": color, "width": 3},
                 hoverinfo="skip", showlegend=False,
             )
         )
-    shown = [max(x, 0.02) if not math.isnan(x) else None for x in ratios]
-    fig.add_trace(
-        go.Scatter(
-            x=shown,
-            y=labels,
-            mode="markers+text",
-            marker={"color": colors, "size": 11, "symbol": "diamond"},
-            text=text,
-            textposition="top center",
-            textfont={"size": 11, "color": "#495057"},
-            customdata=[[r["rate_ratio_low"], r["rate_ratio_high"]] for r in rows],
-            hovertemplate="%{y}：%{x:.2f}（%{customdata[0]:.2f} – %{customdata[1]:.2f}）<extra></extra>",
-            showlegend=False,
+    if ratio_rows:
+        fig.add_trace(
+            go.Scatter(
+                x=[r["rate_ratio"] for r in ratio_rows],
+                y=ratio_labels,
+                mode="markers+text",
+                marker={"color": colors, "size": 11, "symbol": "diamond"},
+                text=[fmt.count_change(r["count_prev_year"], r["count"]) for r in ratio_rows],
+                textposition="top center",
+                textfont={"size": 11, "color": "#495057"},
+                customdata=[[r["rate_ratio_low"], r["rate_ratio_high"]] for r in ratio_rows],
+                hovertemplate="%{y}：%{x:.2f}（%{customdata[0]:.2f} – %{customdata[1]:.2f}）<extra></extra>",
+                showlegend=False,
+            )
         )
-    )
+    counted = [(label, r) for label, r, z in zip(labels, rows, zero, strict=True) if z]
+    if counted:
+        note = i18n.t("text.zero_side_note", lang)
+        fig.add_trace(
+            go.Scatter(
+                x=[1.0] * len(counted),
+                y=[label for label, _ in counted],
+                mode="text",
+                text=[fmt.count_change(r["count_prev_year"], r["count"]) for _, r in counted],
+                textposition="middle right",  # beside the line at 1, not across it
+                textfont={"size": 12, "color": "#343a40"},
+                hovertemplate="%{y}：%{text}<extra>" + note + "</extra>",
+                showlegend=False,
+            )
+        )
     fig.add_vline(x=1, line={"color": "#343a40", "width": 1, "dash": "dash"})
     fig.update_layout(**_base_layout(70 * len(rows) + 80))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 10, "b": 10})
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 10, "b": 10},
+                      yaxis={"categoryorder": "array", "categoryarray": labels})
+    low = min(lows, default=0.5)
+    high = max(highs, default=2.0)
     fig.update_xaxes(
         type="log",
         title_text=i18n.t("text.rate_ratio_axis", lang),
         tickvals=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10],
         ticktext=["0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"],
-        range=[math.log10(max(0.03, min(lows) * 0.8)), math.log10(min(60, max(highs) * 1.25))],
+        range=[math.log10(max(0.03, min(low, 0.5) * 0.8)),
+               math.log10(min(60, max(high, 2.0) * 1.25))],
     )
     fig.update_yaxes(automargin=True)
     return fig

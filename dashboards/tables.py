@@ -35,6 +35,8 @@ _FORMATTERS = {
 _MIN_WIDTHS = {"int": 70, "pct": 84, "prob": 76, "dec1": 72, "dec2": 76, "flag": 66,
                "alert": 66, "mark": 66}
 _XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "prob": "0%", "dec1": "0.0", "dec2": "0.00"}
+# The digits a download keeps: what the page shows (a share as a fraction: 94.4% is 0.944).
+_DIGITS = {"pct": 3, "prob": 2, "dec1": 1, "dec2": 2}
 
 # AG Grid's own texts in Chinese (the grid ships English only).
 LOCALE_ZH = {
@@ -162,7 +164,8 @@ def grid(table: Table, id_: str, lang: str, *, max_auto_rows: int = 15, height: 
 
 
 def frame(table: Table, lang: str) -> pl.DataFrame:
-    """The table as downloaded: full headers, numbers as numbers, yes/no words for flags."""
+    """The table as downloaded: full headers, numbers as numbers rounded as the page shows
+    them, yes/no words for flags."""
     columns = []
     for c in table.columns:
         values = [row.get(c.field) for row in table.rows]
@@ -174,7 +177,10 @@ def frame(table: Table, lang: str) -> pl.DataFrame:
             columns.append(pl.Series(c.full_header, shown, dtype=pl.String))
         else:
             series = pl.Series(c.full_header, values, strict=False)
-            columns.append(series.cast(pl.Float64) if series.dtype == pl.Null else series)
+            series = series.cast(pl.Float64) if series.dtype == pl.Null else series
+            if c.kind in _DIGITS:
+                series = series.cast(pl.Float64).round(_DIGITS[c.kind])
+            columns.append(series)
     return pl.DataFrame(columns)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from typing import Any
 
 from pipelines import seeds
@@ -79,6 +79,10 @@ class Labels:
         """Chinese first, English in brackets: for the command line."""
         zh, en = self.texts[key]
         return f"{zh} ({en})"
+
+    def join(self, items: list[str], lang: str | None = DEFAULT_LANG) -> str:
+        """Items as one list in words (`text.list_join`: "a；b" in Chinese, "a; b" in English)."""
+        return reduce(lambda a, b: self.text("text.list_join", lang, a=a, b=b), items) if items else ""
 
     def vocab_both(self, vocabulary: str, code: Any) -> str:
         """A code's label, Chinese first and English in brackets: for the command line."""

@@ -2,6 +2,8 @@
 
 - THIN_VILLAGES_CSV: three thin villages the session demo warehouse gets beside the demo.
 
+- `as_text(component)`: a rendered Dash tree as JSON text; `find(component, id_)`: the
+  component with that id in it.
 - `free_port()`: a free loopback port.
 - `dashboard_server(home)`: `xinfang serve` (dashboards.app.serve) over `home` in its own
   process on a free loopback port; yields the base URL once the app answers.
@@ -20,8 +22,32 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def as_text(component: Any) -> str:
+    """A rendered Dash tree (or figure) as JSON text, Chinese unescaped."""
+    import json
+
+    import plotly
+
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def find(component: Any, id_: str) -> Any:
+    """The component with this id in a rendered tree."""
+    if isinstance(component, list | tuple):
+        for child in component:
+            hit = find(child, id_)
+            if hit is not None:
+                return hit
+        return None
+    if getattr(component, "id", None) == id_:
+        return component
+    children = getattr(component, "children", None)
+    return None if children is None else find(children, id_)
 
 # Three thin villages (a few dozen residents, no items) delivered beside the demo county, so the
 # insufficient-data rule has something to label. Codes and town are outside the demo's: they

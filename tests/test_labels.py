@@ -136,6 +136,9 @@ def test_every_workbook_column_and_sheet_has_a_label() -> None:
             assert all(FILES.column(c.source, lang) for c in sheet.columns)
     for key in export.DEFINITIONS:
         assert key in FILES.texts and f"definition.{key}" in FILES.texts, key
+    for sheet in export.SHEETS:  # what an empty sheet says, and the units headers state
+        assert all(key in FILES.texts for key in sheet.empty), sheet.key
+    assert all(key in FILES.texts for key in export.UNITS.values())
 
 
 def _tables(snapshots: dict[str, Any], lang: str) -> list[Any]:
@@ -281,7 +284,7 @@ def test_pages_and_workbook_follow_the_published_build(demo_warehouse: Path, tmp
     from pipelines import export
 
     workbook = export.read_workbook_data(2011)
-    assert "信访件数（旧）" in workbook.frames["village_assessment"].columns
+    assert "信访件数（旧）（件）" in workbook.frames["village_assessment"].columns  # with its unit
     assert workbook.sheet_name(export.VILLAGES) == "村居考核（旧）"
 
 

@@ -10,8 +10,10 @@ A hand-made drop is delivered through `xinfang ingest` and built once for the mo
   every other cadre, 0 to 3 of them ceased, so their ranks differ; C14 handles 12 such items
   in 2010 only;
 - C13 handles 5 items in 2011 and one in 2009. The 2011 evidence, worked by hand: 4 of 5
-  on time (one closed after 100 days) → 0.8, Wilson 95% interval 0.375534–0.963776; 2 of 5
-  closed items ceased → 0.4, 0.117620–0.769276; 3 satisfied, 1 basically satisfied and 1
+  on time (one closed after 100 days) → 0.8, exact 95% interval 0.283582–0.994949 (the p
+  with 5p⁴ − 4p⁵ = 0.025, and 0.975^(1/5)); 2 of 5 closed items ceased → 0.4, 0.052745–
+  0.853367 (`exact_interval` below solves the tail equations); 3 satisfied, 1 basically
+  satisfied and 1
   dissatisfied of 5 rated → (3 + 1.0 × 1) / 5 = 0.8; one later item of the same petitioner
   and subject after a closed item (a repeat after close) and one, before the close, lodged
   at city level (an escalation). 5 items are fewer than min_cadre_items (10): not ranked;
@@ -24,9 +26,11 @@ A hand-made drop is delivered through `xinfang ingest` and built once for the mo
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -47,6 +51,24 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     text = "\n".join(",".join("" if v is None else str(v) for v in r) for r in [header, *rows])
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+def exact_interval(x: int, n: int) -> tuple[float, float]:
+    """The exact (Clopper–Pearson) 95% interval of x of n, solved here by bisection on the
+    binomial tails (math.comb; no scipy): P(X ≥ x | low) = 0.025, P(X ≤ x | high) = 0.025."""
+    def at_least(k: int, p: float) -> float:
+        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+    def solve(f) -> float:  # f rises with p from below 0 to above 0
+        a, b = 0.0, 1.0
+        for _ in range(200):
+            m = (a + b) / 2
+            a, b = (m, b) if f(m) < 0 else (a, m)
+        return (a + b) / 2
+
+    low = 0.0 if x == 0 else solve(lambda p: at_least(x, p) - 0.025)
+    high = 1.0 if x == n else solve(lambda p: 0.025 - (1 - at_least(x + 1, p)))
+    return low, high
 
 
 def lake(entity: str) -> pl.DataFrame:
@@ -211,9 +233,11 @@ def test_nominee_evidence_worked_by_hand(selection):
     c13 = rows["C13"]
     assert (c13["cases_assigned"], c13["closed"], c13["on_time"], c13["on_time_due"]) == (5, 5, 4, 5)
     assert c13["on_time_rate"] == pytest.approx(0.8)
-    assert (c13["on_time_rate_low"], c13["on_time_rate_high"]) == pytest.approx((0.375534, 0.963776), abs=2e-6)
+    assert exact_interval(4, 5) == pytest.approx((0.283582, 0.994949), abs=1e-6)
+    assert (c13["on_time_rate_low"], c13["on_time_rate_high"]) == pytest.approx(exact_interval(4, 5), abs=1e-9)
     assert (c13["ceased"], c13["ceased_rate"]) == (2, pytest.approx(0.4))
-    assert (c13["ceased_rate_low"], c13["ceased_rate_high"]) == pytest.approx((0.117620, 0.769276), abs=2e-6)
+    assert (c13["ceased_rate_low"], c13["ceased_rate_high"]) == pytest.approx(exact_interval(2, 5), abs=1e-9)
+    assert exact_interval(2, 5) == pytest.approx((0.052745, 0.853367), abs=1e-6)
     assert (c13["rated"], c13["satisfaction_rate"]) == (5, pytest.approx(0.8))
     assert (c13["repeats_after_close"], c13["escalations"]) == (1, 1)
     assert c13["is_insufficient_data"] and c13["rank_median"] is None and c13["p_top_decile"] is None
@@ -242,9 +266,9 @@ def test_an_accountability_flag_disqualifies(selection):
     assert (flag["observed"], flag["denominator"]) == (0, 20)
     c01 = query("select * from marts.fct_nominee_evidence where cadre_id = 'C01'")[0]
     assert (c01["on_time"], c01["on_time_due"], c01["on_time_rate"]) == (0, 20, 0.0)
-    # 0 of 20: the interval's lower end is exactly 0, the upper z² / (20 + z²)
+    # 0 of 20: the interval's lower end is exactly 0, the upper 1 − 0.025^(1/20)
     assert (c01["on_time_rate_low"], c01["on_time_rate_high"]) == pytest.approx(
-        (0.0, 3.841459 / 23.841459), abs=1e-6)
+        (0.0, 1 - 0.025 ** (1 / 20)), abs=1e-9)
     assert c01["accountability_flags"] == 1
     assert c01["is_disqualified"] and c01["disqualification_reason"] == "accountability_flag"
     assert not c01["is_candidate_eligible"] and c01["shortlist_order"] is None
@@ -303,7 +327,7 @@ def section_text(year: int, lang: str = "zh") -> str:
 
     create_app()
     from dashboards.pages import cadres
-    from tests.test_dashboard_pages import as_text, find
+    from tests.support import as_text, find
 
     return as_text(find(cadres.update_content(year, "", lang), "cd-selection"))
 
@@ -313,14 +337,14 @@ def test_section_shows_nominees_with_evidence_and_decisions(selection):
     assert LABELS.text("text.selection_title") in text
     assert LABELS.text("text.selection_nominees_summary", nominees=5, selected=1, not_selected=1,
                        pending=3, disqualified=1) in text
-    assert "干部13" in text and "80.0%（38%–96%）" in text and "40.0%（12%–77%）" in text
+    assert "干部13" in text and "80.0%（28%–99%）" in text and "40.0%（5%–85%）" in text
     assert LABELS.text("text.selection_disqualified", reason=LABELS.vocab(
         "disqualification_reason", "accountability_flag")) in text
     assert LABELS.vocab("selection_note", "without_items") in text  # C14
     assert LABELS.vocab("selection_note", "unregistered") in text and "C99" not in text
     assert LABELS.vocab("award_decision", "not_selected") + "：" + LABELS.vocab("decision_reason", "quota") in text
     english = section_text(2011, "en")
-    assert "80.0% (38%–96%)" in english and "Disqualified: Accountability flag" in english
+    assert "80.0% (28%–99%)" in english and "Disqualified: Accountability flag" in english
 
 
 def test_section_shows_the_shortlist_and_how_well_its_top_is_told_apart(selection):
@@ -336,30 +360,36 @@ def test_section_shows_the_shortlist_and_how_well_its_top_is_told_apart(selectio
     assert "xinfang" not in empty  # no shell command
 
 
-def test_sheet_lists_nominees_else_the_shortlist_else_why(selection):
+def test_sheet_lists_nominees_else_the_shortlist_else_why(selection, tmp_path):
     from pipelines import export
 
     def sheet(year: int) -> pl.DataFrame:
         return export.read_workbook_data(year).frames["selection"]
 
-    column = LABELS.column
+    def header(source: str) -> str:
+        (column,) = [c for c in export.SELECTION.columns if c.source == source]
+        return export.header(column, LABELS)
+
     nominees = sheet(2011)
-    assert nominees[column("cadre_id")].to_list() == [r["cadre_id"] for r in query(
+    assert nominees[header("cadre_id")].to_list() == [r["cadre_id"] for r in query(
         "select cadre_id from marts.fct_nominee_evidence where year = 2011 order by nominee_order")]
-    assert set(nominees[column("selection_basis")]) == {LABELS.vocab("selection_basis", "nominated")}
-    c13 = nominees.filter(pl.col(column("cadre_id")) == "C13").row(0, named=True)
-    assert c13[column("on_time_rate_low")] == pytest.approx(0.375534, abs=2e-6)
-    assert c13[column("deed_type")] == "化解疑难复杂信访" and c13[column("decision")] == "当选"
-    c99 = nominees.filter(pl.col(column("cadre_id")) == "C99").row(0, named=True)
-    assert c99[column("selection_note")] == LABELS.vocab("selection_note", "unregistered")
+    assert set(nominees[header("selection_basis")]) == {LABELS.vocab("selection_basis", "nominated")}
+    c13 = nominees.filter(pl.col(header("cadre_id")) == "C13").row(0, named=True)
+    assert c13[header("on_time_rate_low")] == pytest.approx(100 * exact_interval(4, 5)[0], abs=1e-6)
+    assert c13[header("deed_type")] == "化解疑难复杂信访" and c13[header("decision")] == "当选"
+    c99 = nominees.filter(pl.col(header("cadre_id")) == "C99").row(0, named=True)
+    assert c99[header("selection_note")] == LABELS.vocab("selection_note", "unregistered")
 
     shortlist = sheet(2010)
     assert len(shortlist) == 16
-    assert set(shortlist[column("selection_basis")]) == {LABELS.vocab("selection_basis", "shortlisted")}
+    assert set(shortlist[header("selection_basis")]) == {LABELS.vocab("selection_basis", "shortlisted")}
 
-    (why,) = sheet(2009).to_dicts()
-    assert why[column("selection_note")] == LABELS.vocab("selection_note", "no_candidates")
-    assert why[column("cadre_id")] is None
+    # 2009: neither nominations nor an eligible cadre; the sheet says so under its header
+    assert sheet(2009).is_empty()
+    workbook = openpyxl.load_workbook(export.export_workbook(2009, tmp_path, quiet=True))
+    note = workbook[LABELS.text("sheet.selection")].cell(row=2, column=1).value
+    assert note == LABELS.text("export.empty_with_rule", none=LABELS.text("text.selection_sheet_none"),
+                               rule=LABELS.text("definition.sheet.selection"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,5 +437,5 @@ def test_demo_page_section_and_sheet(ranked_demo):
     from pipelines import export
 
     frame = export.read_workbook_data(2010).frames["selection"]
-    assert frame[LABELS.column("cadre_id")].to_list() == [
+    assert frame[export.header(export.Column("cadre_id"), LABELS)].to_list() == [
         r["cadre_id"] for r in sorted(nominees, key=lambda r: r["nominee_order"])]

@@ -57,7 +57,8 @@ CONTRACT_COLUMNS = {
     "fct_handling_performance": "scope_type scope_code year petitions first_time_due "
                                 "first_time_closed_within_30d first_time_closure_rate shelved shelved_share "
                                 "leads cases_opened case_conversion_rate closed on_time on_time_due on_time_rate "
-                                "accepted_on_time_rate feedback_on_time_rate rated satisfaction_rate ceased "
+                                "accepted_on_time_rate feedback_on_time_rate rated satisfaction_score "
+                                "satisfaction_rate ceased "
                                 "ceased_rate real_name_share visit_share",
     "fct_cadre_year": "cadre_id year cases_as_lead cases_as_responsible closed on_time_rate ceased_rate "
                       "satisfaction_rate repeats_after_close escalations",
@@ -390,8 +391,10 @@ def test_satisfaction_latest_rating_and_weight(drop):
         "S1": "dissatisfied", "S2": "basically_satisfied", "S3": "satisfied", "S4": "satisfied", "S5": None}
     county = m["fct_handling_performance"].row(0, named=True)
     assert county["rated"] == 4 and county["satisfaction_rate"] == pytest.approx(0.75)
+    assert county["satisfaction_score"] == 3.0  # S2 (basically, weight 1), S3, S4
     half = reference_marts(lake, params=Params(basically_satisfied_weight=0.5))["fct_handling_performance"]
     assert half.row(0, named=True)["satisfaction_rate"] == pytest.approx(2.5 / 4)
+    assert half.row(0, named=True)["satisfaction_score"] == 2.5
 
 
 def test_ceased_counts_closed_items_only(drop):

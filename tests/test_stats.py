@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.stats import rate_ratio_ci, wilson_interval
+from pipelines.stats import rate_ratio_ci
 from pipelines.stats.composite import geometric_composite, normalise_to_target
 from pipelines.stats.funnel import (
     binomial_limit,
@@ -389,20 +389,26 @@ def test_case_mix_expected_counts_by_subject() -> None:
     assert result["eb_estimate"][1] > 0.6  # 5/10 on hard subjects is close to expected
 
 
-def test_wilson_interval_worked_by_hand() -> None:
-    """4 of 5 (the brief's cadre): p = 0.8, z = 1.959964, z² = 3.841459;
-    centre = (0.8 + 3.841459/10) / (1 + 3.841459/5) = 1.184146 / 1.768292 = 0.669655;
-    half = 1.959964 · √(0.8·0.2/5 + 3.841459/100) / 1.768292 = 1.959964 · 0.265357 / 1.768292
-         = 0.294121; so 0.375534 to 0.963776. 2 of 5: centre 0.7841459 / 1.768292 = 0.443448,
-    half = 1.959964 · √(0.048 + 0.038415) / 1.768292 = 0.325828; so 0.117620 to 0.769276."""
-    low, high = wilson_interval(4, 5)
-    assert (low, high) == pytest.approx((0.375534, 0.963776), abs=2e-6)
-    assert wilson_interval(2, 5) == pytest.approx((0.117620, 0.769276), abs=2e-6)
-    # the ends are exact and the interval never leaves [0, 1]; 0 of 10: upper z²/(n + z²)
-    assert wilson_interval(0, 10) == pytest.approx((0.0, 3.841459 / 13.841459), abs=1e-6)
-    assert wilson_interval(10, 10)[1] == 1.0
-    # symmetric: x of n mirrors n − x of n
-    assert wilson_interval(3, 7) == pytest.approx(tuple(1 - v for v in reversed(wilson_interval(4, 7))))
-    assert wilson_interval(0, 0) is None
+def test_binomial_interval_arrays_agree_with_the_tail_equations() -> None:
+    """The exact interval over arrays (the nominees' evidence) is the scalar one, row by row,
+    and solves its defining equations, checked here with math.comb: at the lower limit
+    P(X ≥ x) = 0.025, at the upper P(X ≤ x) = 0.025. Closed forms: 4 of 5 has upper
+    0.975^(1/5) = 0.994949 (P(X ≤ 4) = 1 − p⁵); 0 of 20 has upper 1 − 0.025^(1/20) = 0.168433."""
+    from pipelines.stats.rates import binomial_ci, binomial_ci_arrays
+
+    def tail_at_least(x: int, n: int, p: float) -> float:
+        return sum(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(x, n + 1))
+
+    x, n = [4, 2, 0, 3, 0], [5, 5, 20, 3, 0]
+    low, high = binomial_ci_arrays(x, n)
+    for i in range(4):
+        assert (low[i], high[i]) == pytest.approx(binomial_ci(x[i], n[i]), abs=1e-12)
+        if x[i] > 0:
+            assert tail_at_least(x[i], n[i], low[i]) == pytest.approx(0.025, abs=1e-9)
+        if x[i] < n[i]:
+            assert 1 - tail_at_least(x[i] + 1, n[i], high[i]) == pytest.approx(0.025, abs=1e-9)
+    assert high[0] == pytest.approx(0.975 ** (1 / 5), abs=1e-9)
+    assert (low[2], high[2]) == (0.0, pytest.approx(1 - 0.025 ** (1 / 20), abs=1e-9))
+    assert high[3] == 1.0 and math.isnan(low[4]) and math.isnan(high[4])
     with pytest.raises(ValueError):
-        wilson_interval(6, 5)
+        binomial_ci_arrays([6], [5])

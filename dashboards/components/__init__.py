@@ -10,8 +10,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboards import data, i18n, tables
+from dashboards import data, fmt, i18n, tables
 from pipelines import labels
+from pipelines.stats import verdicts
 
 
 def register_page(module: str, path: str, page: str, order: int) -> None:
@@ -39,6 +40,7 @@ def navbar(active_path: str, lang: str, switch_id: str = "lang-switch") -> dbc.N
             )
         )
         for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+        if page.get("nav_key")  # the not-found page has no link
     ]
     # the dbt docs site is served by Flask, not a Dash page: a full page load (dashboards/docs_site)
     links.append(
@@ -121,7 +123,7 @@ def error_alert(message: str, lang: str) -> dbc.Alert:
 
 
 def no_build_alert(lang: str) -> dbc.Alert:
-    return dbc.Alert(i18n.t("text.no_build", lang), color="warning", className="no-build")
+    return dbc.Alert(i18n.t("text.no_data_page", lang), color="warning", className="no-build")
 
 
 def year_options(years: list[int], lang: str) -> list[dict[str, Any]]:
@@ -236,6 +238,11 @@ def report_page(
     )
 
 
+# What the filters are built from when nothing can be read: no years, no towns, no indicators.
+EMPTY_SNAPSHOT = data.Snapshot(None, {"years": [], "towns": [], "year": None, "town": None,
+                                      "specs": []})
+
+
 def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any,
                   controls: Any) -> html.Div:
     """A report page: title and intro, then the filter bar (`controls(snapshot)`, with the
@@ -246,11 +253,17 @@ def report_layout(path: str, prefix: str, page: str, lang: str | None, read: Any
     try:
         snap = read()
     except data.DataError as exc:
-        return report_page(path, prefix, lang, title, intro, error_alert(str(exc), lang))
-    if snap.build is None:
-        return report_page(path, prefix, lang, title, intro, no_build_alert(lang))
-    return report_page(path, prefix, lang, title, intro,
-                       [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+        alert = error_alert(str(exc), lang)
+    else:
+        if snap.build is not None:
+            return report_page(path, prefix, lang, title, intro,
+                               [filter_bar(controls(snap), prefix, lang), content_area(prefix)])
+        alert = no_build_alert(lang)
+    # The alert, and the page's filters and content area kept hidden: every callback of the
+    # page still finds its components, so the browser logs no error before the first build.
+    hidden = html.Div([filter_bar(controls(EMPTY_SNAPSHOT), prefix, lang), content_area(prefix)],
+                      style={"display": "none"})
+    return report_page(path, prefix, lang, title, intro, [alert, hidden])
 
 
 def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str | None,
@@ -264,14 +277,48 @@ def filters_layout(path: str, prefix: str, page: str, first_key: str, lang: str 
 
 
 def ranking_head(snap: data.Snapshot, prefix: str, title: str, table: tables.Table,
-                 cards: dbc.Row, lang: str) -> list[Any]:
-    """The top of a ranking page: the build stamp, the headline counts, the ranking grid."""
+                 cards: dbc.Row, lang: str, sentences: list[str] = (),
+                 note: str | None = None) -> list[Any]:
+    """The top of a ranking page: the build stamp, the headline counts, the ranking grid with
+    plain-language `sentences` under it (what the ranking can tell apart; `note` defines the
+    terms, also as the sentences' tooltip)."""
+    summary = html.Div(
+        [*(html.P(text, className="mb-1", title=note) for text in sentences),
+         html.P(note, className="text-muted small mb-0") if note else None],
+        className="ranking-summary mt-2", id=f"{prefix}-ranking-summary",
+    ) if sentences else None
     return [
         build_stamp(snap.build, lang),
         cards,
-        section(title, grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
-                                     height=480), id_=f"{prefix}-ranking"),
+        section(title, [grid_or_empty(table, f"{prefix}-grid", lang, max_auto_rows=12,
+                                      height=480), summary], id_=f"{prefix}-ranking"),
     ]
+
+
+def ranking_sentences(kind: str, summary: verdicts.RankingSummary, parameters: dict[str, Any],
+                      lang: str, threshold: float | None = None) -> tuple[list[str], str]:
+    """What a year's ranking can tell apart, in plain words (`text.ranking_<kind>…`, kind
+    villages or cadres): how many units are ranked, the separation confidence
+    (pipelines.stats.verdicts) and, with a candidate `threshold`, how many reach it; then how
+    many are not ranked and why. `parameters`: seed ranking_parameters. Returns the sentences
+    and the note defining the separation confidence."""
+    values = {
+        "ranked": f"{summary.ranked:,}", "unranked": f"{summary.unranked:,}",
+        "reaching": f"{summary.reaching:,}", "confidence": fmt.pct(summary.confidence, 0),
+        "threshold": fmt.pct(threshold, 0), "decile": fmt.pct(parameters["decile"], 0),
+        "draws": f"{parameters['mc_draws']:,.0f}",
+        "min_items": f"{parameters['min_cadre_items']:,.0f}",
+        "min_weight": f"{parameters['min_eb_weight']:g}",
+    }
+    if not summary.ranked:
+        first = f"text.ranking_{kind}_empty"
+    elif threshold is None:
+        first = f"text.ranking_{kind}"
+    else:
+        first = f"text.ranking_{kind}_" + ("reached" if summary.reaching else "unreached")
+    second = f"text.ranking_unranked_{kind}" + ("" if summary.unranked else "_none")
+    return ([i18n.t(first, lang, **values), i18n.t(second, lang, **values)],
+            i18n.t("text.separation_note", lang, **values))
 
 
 def register_report(prefix: str, path: str, first_key: str, read: Any, render: Any,
@@ -390,18 +437,49 @@ def content_area(prefix: str) -> dcc.Loading:
     )
 
 
-def badge(text: str, color: str) -> dbc.Badge:
-    return dbc.Badge(text, color=color, className="ms-2 kpi-badge")
+def badge(text: str, color: str, title: str | None = None) -> dbc.Badge:
+    """A status badge; amber (`warning`) takes dark text, `title` is its tooltip."""
+    return dbc.Badge(text, color=color, text_color="dark" if color == "warning" else None,
+                     title=title, className=f"ms-2 kpi-badge kpi-badge-{color}")
+
+
+# The colour of each verdict (pipelines.stats.verdicts) and the words of each amber reason.
+VERDICT_COLORS = {verdicts.MET: "success", verdicts.MISSED: "danger", verdicts.WATCH: "warning"}
+REASON_KEYS = {
+    verdicts.FEW_ITEMS: "text.few_items",
+    verdicts.CHANGE_NOT_SIGNIFICANT: "text.not_sig",
+    verdicts.GAP_NOT_SIGNIFICANT: "text.gap_not_sig",
+}
+
+
+def verdict_status(verdict: verdicts.Verdict, lang: str, met_key: str, missed_key: str,
+                   rule: str) -> tuple[str, str, str] | None:
+    """A card's badge for a verdict: green `met_key`, red `missed_key`, amber 待观察 with the
+    reason in plain words; `rule` (the rule's note, already worded) is its tooltip. None for
+    an unknown verdict."""
+    if verdict.status == verdicts.UNKNOWN:
+        return None
+    if verdict.status == verdicts.WATCH:
+        text = f"{i18n.t('text.verdict_watch', lang)} · {i18n.t(REASON_KEYS[verdict.reason], lang)}"
+    else:
+        text = i18n.t(met_key if verdict.status == verdicts.MET else missed_key, lang)
+    return text, VERDICT_COLORS[verdict.status], rule
+
+
+def verdict_rule(key: str, min_items: float, lang: str) -> str:
+    """The verdict rule as the cards state it (`text.verdict_rule_change` / `_target`)."""
+    return i18n.t(key, lang, min_items=f"{min_items:,.0f}")
 
 
 def kpi_card(
     label: str,
     value: str,
     lines: list[Any],
-    status: tuple[str, str] | None = None,
+    status: tuple[str, ...] | None = None,
     id_: str | None = None,
 ) -> dbc.Card:
-    """A headline figure: label and status badge, the value, then supporting lines."""
+    """A headline figure: label and status badge ((text, colour[, tooltip])), the value, then
+    supporting lines."""
     head = [html.Span(label, className="stat-label")]
     if status:
         head.append(badge(*status))

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import components, data, figures, fmt, i18n, selection, tables
+from pipelines.stats import verdicts
 
 PATH = "/cadres"
 PREFIX = "cd"
@@ -78,10 +79,11 @@ def render(snap: data.Snapshot, lang: str) -> Any:
     chart = figures.rank_intervals(shown_rows(snap), "cadre_name", lang, limit=RANK_CHART_LIMIT)
     decisions = snap["decisions"]
     title = i18n.t("text.cadre_ranking_title", lang)
+    sentences, note = ranking_summary(snap, lang)
     return [
         *components.ranking_head(
             snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_cadres')}", table,
-            summary_cards(snap, table, lang), lang),
+            summary_cards(snap, table, lang), lang, sentences, note),
         dbc.Row(
             [
                 dbc.Col(components.section(
@@ -113,6 +115,18 @@ def render(snap: data.Snapshot, lang: str) -> Any:
         ),
         selection.section(snap["selection"], lang),
     ]
+
+
+def ranking_summary(snap: data.Snapshot, lang: str) -> tuple[list[str], str]:
+    """The sentences under the ranking: the year's whole ranking (every town, whatever the
+    filter), from fct_cadre_year's is_insufficient_data and p_top_decile, with the candidate
+    threshold of seed candidate_eligibility (min_p_top_decile)."""
+    rows = snap["ranking"]
+    threshold = snap["eligibility"]["min_p_top_decile"]
+    summary = verdicts.summarise_ranking([r.get("is_insufficient_data") for r in rows],
+                                         [r.get("p_top_decile") for r in rows], threshold)
+    return components.ranking_sentences("cadres", summary, snap["ranking_parameters"], lang,
+                                        threshold)
 
 
 def summary_cards(snap: data.Snapshot, table: tables.Table, lang: str) -> dbc.Row:

@@ -9,10 +9,11 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import components, data, figures, fmt, i18n, tables
+from pipelines.stats import verdicts
 
 PATH = "/handling"
 PREFIX = "hq"
-# (rate, numerator, denominator) as in fct_handling_performance; None: no numerator column.
+# (rate, numerator, denominator) as in fct_handling_performance.
 RATES = (
     ("first_time_closure_rate", "first_time_closed_within_30d", "first_time_due"),
     ("on_time_rate", "on_time", "on_time_due"),
@@ -20,7 +21,7 @@ RATES = (
     ("feedback_on_time_rate", "feedback_on_time", "feedback_due"),
     ("shelved_share", "shelved", "petitions"),
     ("case_conversion_rate", "cases_opened", "leads"),
-    ("satisfaction_rate", None, "rated"),
+    ("satisfaction_rate", "satisfaction_score", "rated"),
     ("ceased_rate", "ceased", "closed"),
     ("real_name_share", "real_name", "petitions"),
 )
@@ -51,7 +52,8 @@ def render(snap: data.Snapshot, lang: str) -> Any:
     table = towns_table(snap, lang)
     return [
         stamp,
-        rate_cards(row, prev, snap["targets"], lang),
+        *rate_cards(row, prev, snap["targets"], snap["parameters"]["verdict_min_items"],
+                    lang),
         dbc.Row(
             [
                 dbc.Col(components.section(
@@ -78,30 +80,35 @@ def render(snap: data.Snapshot, lang: str) -> Any:
 
 
 def rate_cards(row: dict[str, Any], prev: dict[str, Any] | None,
-               targets: dict[str, dict[str, Any]], lang: str) -> dbc.Row:
+               targets: dict[str, dict[str, Any]], min_items: float, lang: str) -> list[Any]:
+    """One card per rate with its verdict against the seed's target (pipelines.stats.verdicts:
+    red only when the exact binomial interval lies wholly on the wrong side), and the rule."""
+    rule = components.verdict_rule("text.verdict_rule_target", min_items, lang)
     cards = []
     for rate, numerator, denominator in RATES:
         value = row.get(rate)
         target = targets.get(rate) or {}
         limit, direction = target.get("target_value"), target.get("direction")
-        status = None
-        if value is not None and limit is not None and direction in ("min", "max"):
-            met = value >= limit if direction == "min" else value <= limit
-            status = (i18n.t("text.target_met" if met else "text.target_missed", lang),
-                      "success" if met else "danger")
-        lines: list[Any] = []
         den = row.get(denominator)
-        if numerator and den is not None:
-            lines.append(i18n.t("text.of_denominator", lang, num=fmt.integer(row.get(numerator)),
+        verdict = verdicts.rate_verdict(row.get(numerator), den, limit, direction, min_items)
+        status = components.verdict_status(verdict, lang, "text.target_met",
+                                           "text.target_missed", rule)
+        lines: list[Any] = []
+        if den is not None:
+            lines.append(i18n.t("text.of_denominator", lang, num=fmt.count(row.get(numerator)),
                                 den=fmt.integer(den)))
-        elif den is not None:
-            lines.append(f"{i18n.column(denominator, lang)} {fmt.integer(den)}")
+        if verdict.low is not None:
+            lines.append(html.Span(fmt.interval(verdict.low, verdict.high, lang),
+                                   className="text-muted"))
         if prev and prev.get(rate) is not None and value is not None:
             lines.append(i18n.t("text.pp_change", lang, delta=fmt.points(value - prev[rate], lang)))
-        if limit is not None and direction in ("min", "max"):
-            sign = "≥" if direction == "min" else "≤"
-            lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}{sign} {fmt.pct(limit, 0)}",
+        note = target.get("note_en" if lang == "en" else "note_zh")
+        if limit is not None and direction in verdicts.DIRECTIONS:
+            lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}"
+                                   f"{fmt.bound(direction)} {fmt.pct(limit, 0)}",
                                    className="text-muted"))
+        elif note:  # a monitored rate: the seed says why it has no target
+            lines.append(html.Span(note, className="text-muted"))
         cards.append(
             dbc.Col(
                 components.kpi_card(i18n.indicator_label(rate, lang), fmt.pct(value), lines,
@@ -109,7 +116,8 @@ def rate_cards(row: dict[str, Any], prev: dict[str, Any] | None,
                 xs=12, sm=6, lg=4, xxl=True,
             )
         )
-    return dbc.Row(cards, className="g-3 mb-3 row-cols-xxl-5")
+    return [dbc.Row(cards, className="g-3 mb-1 row-cols-xxl-5"),
+            html.P(rule, className="text-muted small mb-3", id=f"{PREFIX}-verdict-rule")]
 
 
 TOWN_COLUMNS = (

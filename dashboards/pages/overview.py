@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, ctx, html
 
 from dashboards import components, data, figures, fmt, i18n, tables
+from pipelines.stats import verdicts
 
 PATH = "/"
 PREFIX = "ov"
@@ -59,7 +60,7 @@ def render(snap: data.Snapshot, lang: str) -> Any:
         return components.no_data_year(snap, lang)
     return [
         stamp,
-        cards(snap, lang),
+        *cards(snap, lang),
         dbc.Row(
             [
                 dbc.Col(components.section(i18n.t("text.trend_title", lang), trends(snap, lang),
@@ -67,10 +68,12 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                 dbc.Col(
                     components.section(
                         i18n.t("text.change_title", lang),
-                        components.graph(
+                        [components.graph(
                             f"{PREFIX}-forest",
                             figures.rate_ratio_forest(snap["changes"], list(data.INDICATORS), lang),
                         ),
+                         html.P(i18n.t("text.zero_side_note", lang),
+                                className="text-muted small mb-0")],
                         id_=f"{PREFIX}-change",
                     ),
                     xl=4,
@@ -93,47 +96,66 @@ def render(snap: data.Snapshot, lang: str) -> Any:
     ]
 
 
-def cards(snap: data.Snapshot, lang: str) -> dbc.Row:
+def cards(snap: data.Snapshot, lang: str) -> list[Any]:
+    """The five year-over-year cards and the repeat-visit share, each with its verdict
+    (pipelines.stats.verdicts), and the verdict rules under them."""
     row, targets = snap["row"], snap["targets"]
+    min_items = snap["parameters"]["verdict_min_items"]
     changes = {c["indicator"]: c for c in snap["changes"]}
     items = [
-        indicator_card(code, row, changes.get(code), targets.get(code), lang)
+        indicator_card(code, row, changes.get(code), targets.get(code), min_items, lang)
         for code in data.INDICATORS
     ]
-    items.append(share_card(row, targets.get("repeat_visit_share"), lang))
-    return dbc.Row([dbc.Col(c, xs=12, sm=6, lg=4, xxl=2) for c in items], className="g-3 mb-3")
+    items.append(share_card(row, targets.get("repeat_visit_share"), min_items, lang))
+    rules = " ".join(components.verdict_rule(key, min_items, lang)
+                     for key in ("text.verdict_rule_change", "text.verdict_rule_target"))
+    return [
+        dbc.Row([dbc.Col(c, xs=12, sm=6, lg=4, xxl=2) for c in items], className="g-3 mb-1"),
+        html.P(rules, className="text-muted small mb-3", id=f"{PREFIX}-verdict-rule"),
+    ]
+
+
+def change_verdict(code: str, row: dict[str, Any], change: dict[str, Any] | None,
+                   min_items: float) -> verdicts.Verdict:
+    """The year-over-year verdict of one indicator: the mart's flag judged with its interval."""
+    return verdicts.change_verdict(
+        row.get(data.CONTROL_FLAGS[code]), (change or {}).get("is_significant_rise"),
+        row.get(code), row.get(f"{code}_prev_year"), min_items)
 
 
 def indicator_card(code: str, row: dict[str, Any], change: dict[str, Any] | None,
-                   target: dict[str, Any] | None, lang: str) -> dbc.Card:
+                   target: dict[str, Any] | None, min_items: float, lang: str) -> dbc.Card:
     value, prev = row.get(code), row.get(f"{code}_prev_year")
-    flag = row.get(data.CONTROL_FLAGS[code])
-    if flag is None:
+    verdict = change_verdict(code, row, change, min_items)
+    met, missed = (("text.low_running", "text.not_low_running") if code == "petitions"
+                   else ("text.controlled", "text.not_controlled"))
+    status = components.verdict_status(
+        verdict, lang, met, missed, components.verdict_rule("text.verdict_rule_change",
+                                                            min_items, lang))
+    if verdict.status == verdicts.UNKNOWN:
         status = (i18n.t("text.no_prev_year", lang), "secondary")
-    elif code == "petitions":
-        status = (i18n.t("text.low_running" if flag else "text.not_low_running", lang),
-                  "success" if flag else "danger")
-    else:
-        status = (i18n.t("text.controlled" if flag else "text.not_controlled", lang),
-                  "success" if flag else "danger")
     lines: list[Any] = []
     head = []
     if prev is not None:
         head.append(f"{i18n.t('text.prev_year', lang)} {fmt.integer(prev)}")
-    if change and change.get("change") is not None:
+    zero_sided = fmt.is_zero_sided(value, prev)
+    if zero_sided:  # a ratio with a zero is 0 or unbounded: the counts say it plainly
+        head.append(f"{i18n.t('text.change', lang)} {fmt.count_change(prev, value)}")
+    elif change and change.get("change") is not None:
         head.append(f"{i18n.t('text.change', lang)} {fmt.signed_pct(change['change'])}")
     if head:
         lines.append(" · ".join(head))
     if change and change.get("rate_ratio_low") is not None:
         sig = ("text.sig_fall" if change["is_significant_fall"] else
                "text.sig_rise" if change["is_significant_rise"] else "text.not_sig")
-        lines.append(
-            html.Span(
-                f"{i18n.t('text.interval_95', lang)} {fmt.signed_pct(change['change_low'])}"
-                f" ~ {fmt.signed_pct(change['change_high'])}",
-                className="text-muted",
+        if not zero_sided:
+            lines.append(
+                html.Span(
+                    f"{i18n.t('text.interval_95', lang)} {fmt.signed_pct(change['change_low'])}"
+                    f" ~ {fmt.signed_pct(change['change_high'])}",
+                    className="text-muted",
+                )
             )
-        )
         lines.append(html.Span(i18n.t(sig, lang), className=f"sig sig-{sig.removeprefix('text.')}"))
     if target:
         note = target.get("note_en" if lang == "en" else "note_zh")
@@ -144,24 +166,33 @@ def indicator_card(code: str, row: dict[str, Any], change: dict[str, Any] | None
                                lines, status, id_=f"{PREFIX}-card-{code}")
 
 
-def share_card(row: dict[str, Any], target: dict[str, Any] | None, lang: str) -> dbc.Card:
-    share = row.get("repeat_visit_share")
-    limit = (target or {}).get("target_value")
-    if share is None or limit is None:
-        status = (i18n.t("text.no_target", lang), "secondary") if limit is None else None
-    else:
-        met = share <= limit
-        status = (i18n.t("text.target_met" if met else "text.target_missed", lang),
-                  "success" if met else "danger")
-    lines = [
+def share_card(row: dict[str, Any], target: dict[str, Any] | None, min_items: float,
+               lang: str) -> dbc.Card:
+    """The repeat-visit share against its target (seed dashboard_targets), judged with the
+    exact binomial interval of repeat visits / visits."""
+    target = target or {}
+    limit, direction = target.get("target_value"), target.get("direction")
+    verdict = verdicts.rate_verdict(row.get("repeat_visits"), row.get("visits"), limit,
+                                    direction, min_items)
+    status = components.verdict_status(
+        verdict, lang, "text.target_met", "text.target_missed",
+        components.verdict_rule("text.verdict_rule_target", min_items, lang))
+    if limit is None:
+        status = (i18n.t("text.no_target", lang), "secondary")
+    lines: list[Any] = [
         i18n.t("text.visits_detail", lang, visits=fmt.integer(row.get("visits")),
                repeat=fmt.integer(row.get("repeat_visits"))),
     ]
-    if limit is not None:
-        lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}≤ {fmt.pct(limit, 0)}",
+    if verdict.low is not None:
+        lines.append(html.Span(fmt.interval(verdict.low, verdict.high, lang),
                                className="text-muted"))
-    return components.kpi_card(i18n.indicator_label("repeat_visit_share", lang), fmt.pct(share),
-                               lines, status, id_=f"{PREFIX}-card-repeat_visit_share")
+    if limit is not None and direction in verdicts.DIRECTIONS:
+        lines.append(html.Span(f"{i18n.t('text.target', lang)}{i18n.colon(lang)}"
+                               f"{fmt.bound(direction)} {fmt.pct(limit, 0)}",
+                               className="text-muted"))
+    return components.kpi_card(i18n.indicator_label("repeat_visit_share", lang),
+                               fmt.pct(row.get("repeat_visit_share")), lines, status,
+                               id_=f"{PREFIX}-card-repeat_visit_share")
 
 
 def trends(snap: data.Snapshot, lang: str) -> list[Any]:

@@ -96,7 +96,7 @@ def download(_csv: int | None, _xlsx: int | None, lang: str | None) -> Any:
 
 def _checks(snap: data.QualitySnapshot, lang: str) -> Any:
     if snap.build_id is None:
-        return components.empty_state(i18n.t("text.no_build", lang), id_="checks-empty")
+        return components.empty_state(i18n.t("text.no_data_page", lang), id_="checks-empty")
     if not snap.checks:
         return components.empty_state(i18n.t("text.no_checks", lang), id_="checks-empty")
     failed = [c for c in snap.checks if c["status"] == "fail"]
@@ -106,11 +106,13 @@ def _checks(snap: data.QualitySnapshot, lang: str) -> Any:
         lang,
         total=len(snap.checks),
         passed=len(snap.checks) - len(failed),
-        failed=len(failed),
         warned=len(warned),
+        errors=len(failed) - len(warned),
     )
+    # a check's level is shown only where it failed: a passing check is just 通过
     rows = [{**c, "status": i18n.vocab("check_status", c["status"], lang),
-             "severity": i18n.vocab("check_severity", c["severity"], lang)} for c in snap.checks]
+             "severity": i18n.vocab("check_severity", c["severity"], lang)
+             if c["status"] == "fail" else ""} for c in snap.checks]
     color = "success" if not failed else ("warning" if len(warned) == len(failed) else "danger")
     return [
         dbc.Alert(summary, color=color, className="py-2", id="checks-summary"),
@@ -174,7 +176,7 @@ def ledger_table(snap: data.QualitySnapshot, lang: str) -> tables.Table:
 
 def _build_banner(snap: data.QualitySnapshot, lang: str) -> Any:
     if snap.build_id is None:
-        return dbc.Alert(i18n.t("text.no_build", lang), color="warning", id="build-info")
+        return dbc.Alert(i18n.t("text.no_data_page", lang), color="warning", id="build-info")
     info = snap.build_info or {}
     items = [
         (i18n.t("text.published_build", lang), html.Span(snap.build_id, className="build-id")),
@@ -231,7 +233,7 @@ def _quarantine(snap: data.QualitySnapshot, lang: str) -> Any:
 
 def _entity_table(snap: data.QualitySnapshot, lang: str) -> Any:
     if snap.build_id is None:
-        return components.empty_state(i18n.t("text.no_build", lang), id_="entities-empty")
+        return components.empty_state(i18n.t("text.no_data_page", lang), id_="entities-empty")
     if not snap.entity_counts:
         return components.empty_state(i18n.t("text.no_models", lang), id_="entities-empty")
     return components.simple_table(

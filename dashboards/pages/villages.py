@@ -4,13 +4,13 @@ interval), the five standards, a funnel plot per indicator, the model-village ti
 
 from __future__ import annotations
 
-from functools import reduce
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import components, data, figures, i18n, tables
+from pipelines.stats import verdicts
 
 PATH = "/villages"
 PREFIX = "vr"
@@ -129,9 +129,10 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
                    "denominator_label": denominator_label(spec["denominator"], lang)}
     funnel = figures.funnel(snap["rows"], figure_spec, lang, highlight_town=snap["town"])
     title = i18n.t("text.ranking_title", lang)
+    sentences, note = ranking_summary(snap, lang)
     stamp, cards, ranking = components.ranking_head(
         snap, PREFIX, f"{title} · {components.scope_name(snap, lang, 'all_towns')}", table,
-        summary_cards(snap, table, lang), lang)
+        summary_cards(snap, table, lang), lang, sentences, note)
     return [
         stamp,
         cards,
@@ -162,6 +163,15 @@ def render(snap: data.Snapshot, indicator: str | None, lang: str) -> Any:
             ]
         ),
     ]
+
+
+def ranking_summary(snap: data.Snapshot, lang: str) -> tuple[list[str], str]:
+    """The sentences under the ranking: the year's whole ranking (every town), from
+    fct_village_year's is_insufficient_data and p_top_decile."""
+    rows = snap["rows"]
+    summary = verdicts.summarise_ranking([r.get("is_insufficient_data") for r in rows],
+                                         [r.get("p_top_decile") for r in rows])
+    return components.ranking_sentences("villages", summary, snap["ranking_parameters"], lang)
 
 
 def _in_town(snap: data.Snapshot, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -207,14 +217,14 @@ def _reasons(row: dict[str, Any], lang: str) -> str:
     t = i18n.t
     out = []
     if row.get("beyond_998_indicators"):
-        names = "、".join(i18n.indicator_label(code, lang)
-                         for code in row["beyond_998_indicators"].split(","))
+        names = i18n.current().join([i18n.indicator_label(code, lang)
+                                     for code in row["beyond_998_indicators"].split(",")], lang)
         out.append(t("text.attention_reasons_beyond", lang, indicators=names))
     if row.get("is_likely_bottom_decile"):
         out.append(t("text.attention_reasons_bottom", lang, p=f"{row['p_bottom_decile']:.0%}"))
     if row.get("accountability_flags"):
         out.append(t("text.attention_reasons_flags", lang, n=row["accountability_flags"]))
-    return reduce(lambda a, b: t("text.list_join", lang, a=a, b=b), out) if out else ""
+    return i18n.current().join(out, lang)
 
 
 def attention_list(snap: data.Snapshot, lang: str) -> Any:

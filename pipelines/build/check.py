@@ -56,7 +56,7 @@ def check_published(junit: Path | None = None) -> int:
                 work / "dbt",
                 {"as_of": as_of.isoformat(), "build_id": build_id},
             )
-        records = test_records(build_id, result)
+        records = test_records(build_id, result, copy)
         failures = with_examples(dbt_failures(result), copy)
         tested = {r["check_name"] for r in records}
         suites = [Suite("dbt data tests", list(records), steps[-1].seconds,

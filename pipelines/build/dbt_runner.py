@@ -19,6 +19,7 @@ from pipelines import paths
 from pipelines.build.failures import Failure, first_line, one_line
 from pipelines.build.publish import DB_FILE
 from pipelines.build.raw import create_empty_raw
+from pipelines.labels import from_files
 
 
 @contextmanager
@@ -129,47 +130,68 @@ def dbt_failures(result: Any) -> list[Failure]:
     return failures
 
 
+def example_row(con: duckdb.DuckDBPyConnection, sql: str | None) -> str:
+    """The first row a failed test's query returns, as `column=value, ...` (empty when the
+    query cannot be run again)."""
+    if not sql:
+        return ""
+    try:
+        rel = con.sql(f"select * from ({sql}) as failing_rows limit 1")
+        rows = rel.fetchall()
+    except duckdb.Error:
+        return ""
+    if not rows:
+        return ""
+    return ", ".join(f"{c}={v!r}" for c, v in zip(rel.columns, rows[0], strict=True))[:160]
+
+
 def with_examples(failures: list[Failure], db_path: Path) -> list[Failure]:
     """Add one example row to each failed test's reason (its query run on the build file)."""
     out = []
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         for failure in failures:
-            example = ""
-            if failure.sql:
-                try:
-                    rel = con.sql(f"select * from ({failure.sql}) as failing_rows limit 1")
-                    rows = rel.fetchall()
-                    if rows:
-                        pairs = ", ".join(f"{c}={v!r}" for c, v in zip(rel.columns, rows[0]))
-                        example = f", e.g. {pairs[:160]}"
-                except duckdb.Error:
-                    example = ""
-            out.append(Failure(failure.check, failure.table, failure.reason + example))
+            example = example_row(con, failure.sql)
+            out.append(Failure(failure.check, failure.table,
+                               failure.reason + (f", e.g. {example}" if example else "")))
     finally:
         con.close()
     return out
 
 
-def test_records(build_id: str, result: Any) -> list[dict]:
-    """One audit.quality_results row per dbt data test that ran."""
+def test_records(build_id: str, result: Any, db_path: Path | None = None) -> list[dict]:
+    """One audit.quality_results row per dbt data test that ran. A failed test's detail says
+    in Chinese how many rows fail, with an example row from the build file (`db_path`)."""
+    labels = from_files()
+    con = duckdb.connect(str(db_path), read_only=True) if db_path is not None else None
     rows = []
-    for node_result in node_results(result):
-        node = node_result.node
-        status = str(node_result.status)
-        if node.resource_type != "test" or status == "skipped":
-            continue
-        rows.append({
-            "build_id": build_id,
-            "check_name": node.name,
-            "table_name": _attached_table(node),
-            "severity": str(node.config.severity).lower(),
-            "status": "pass" if status == "pass" else "fail",
-            "observed": None if node_result.failures is None else str(node_result.failures),
-            "detail": first_line(node_result.message) or None,
-        })
+    try:
+        for node_result in node_results(result):
+            node = node_result.node
+            status = str(node_result.status)
+            if node.resource_type != "test" or status == "skipped":
+                continue
+            count = node_result.failures
+            detail = None
+            if status != "pass":
+                example = example_row(con, getattr(node, "compiled_code", None)) if con else ""
+                detail = (labels.text("report.failing_rows_example", count=count,
+                                      example=example) if count and example
+                          else labels.text("report.failing_rows", count=count) if count
+                          else first_line(node_result.message) or None)
+            rows.append({
+                "build_id": build_id,
+                "check_name": node.name,
+                "table_name": _attached_table(node),
+                "severity": str(node.config.severity).lower(),
+                "status": "pass" if status == "pass" else "fail",
+                "observed": None if count is None else str(count),
+                "detail": detail,
+            })
+    finally:
+        if con is not None:
+            con.close()
     return rows
-
 
 
 def unit_test_failures() -> list[Failure]:

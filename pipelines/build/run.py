@@ -118,7 +118,7 @@ def build_warehouse(as_of: str | None = None) -> str:
             with step("运行 dbt", steps) as s:
                 dbt_vars = {"as_of": effective_as_of.isoformat(), "build_id": build_id}
                 result = _dbt_build(folder, dbt_vars, s)
-                records = test_records(build_id, result)
+                records = test_records(build_id, result, db_path)
                 if records:
                     audit.write_records("quality_results", f"{build_id}-dbt", records)
                 failures = dbt_failures(result)

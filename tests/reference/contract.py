@@ -449,12 +449,16 @@ def _counts(items: list[dict]) -> dict[str, int]:
     }
 
 
+def _satisfaction_score(items: list[dict], weight: float) -> float:
+    """Satisfied items + weight × basically satisfied ones (the rate's numerator)."""
+    return sum(1.0 for it in items if it["satisfaction"] == "satisfied") + weight * sum(
+        1 for it in items if it["satisfaction"] == "basically_satisfied"
+    )
+
+
 def _satisfaction_rate(items: list[dict], weight: float) -> tuple[int, float | None]:
     rated = [it for it in items if it["satisfaction"] is not None]
-    score = sum(1.0 for it in rated if it["satisfaction"] == "satisfied") + weight * sum(
-        1 for it in rated if it["satisfaction"] == "basically_satisfied"
-    )
-    return len(rated), _rate(score, len(rated))
+    return len(rated), _rate(_satisfaction_score(rated, weight), len(rated))
 
 
 def _true_rate(items: list[dict], flag: str) -> tuple[int, int, float | None]:
@@ -503,8 +507,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "shelved": I, "shelved_share": F, "leads": I, "cases_opened": I,
         "case_conversion_rate": F, "closed": I, "on_time": I, "on_time_due": I,
         "on_time_rate": F, "accepted_on_time_rate": F, "feedback_on_time_rate": F, "rated": I,
-        "satisfaction_rate": F, "ceased": I, "ceased_rate": F, "real_name_share": F,
-        "visit_share": F,
+        "satisfaction_score": F, "satisfaction_rate": F, "ceased": I, "ceased_rate": F,
+        "real_name_share": F, "visit_share": F,
     },
     "fct_cadre_year": {
         "cadre_id": S, "year": I, "cases_as_lead": I, "cases_as_responsible": I, "closed": I,
@@ -623,7 +627,8 @@ def _handling(items: list[dict], weight: float) -> dict:
         "leads": len(leads), "cases_opened": opened, "case_conversion_rate": _rate(opened, len(leads)),
         "closed": len(closed), "on_time": on_time, "on_time_due": on_time_due,
         "on_time_rate": on_time_rate, "accepted_on_time_rate": accepted_rate,
-        "feedback_on_time_rate": feedback_rate, "rated": rated, "satisfaction_rate": sat_rate,
+        "feedback_on_time_rate": feedback_rate, "rated": rated,
+        "satisfaction_score": _satisfaction_score(items, weight), "satisfaction_rate": sat_rate,
         "ceased": ceased, "ceased_rate": _rate(ceased, len(closed)),
         "real_name_share": _rate(sum(it["is_real_name"] for it in items), n),
         "visit_share": _rate(sum(it["is_visit"] for it in items), n),

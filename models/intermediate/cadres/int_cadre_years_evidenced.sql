@@ -1,5 +1,5 @@
 -- Every cadre × year with items, with the evidence of the advanced-individual selection
--- (和谐信访十件新事 先进个人评选): the counts and rates of fct_cadre_year, the 95% Wilson
+-- (和谐信访十件新事 先进个人评选): the counts and rates of fct_cadre_year, the exact 95%
 -- interval of the on-time and ceased rates (int_cadre_rate_intervals_estimated), the rank
 -- columns, the accountability flags and the disqualification they make
 -- (int_cadre_years_assessed), and the order of the eligible cadres by posterior expected

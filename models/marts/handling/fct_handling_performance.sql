@@ -39,6 +39,7 @@ final as (
         scope_years.feedback_on_time
         / nullif(scope_years.feedback_due, 0) as feedback_on_time_rate,
         scope_years.rated,
+        {{ satisfaction_score('scope_years') }} as satisfaction_score,
         {{ satisfaction_rate('scope_years') }} as satisfaction_rate,
         scope_years.ceased,
         scope_years.ceased / nullif(scope_years.closed, 0) as ceased_rate,
