@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -202,7 +203,9 @@ def hand_made_drop(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def selection_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def selection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The hand-made drop delivered and built; $XINFANG_HOME points at it for the module's
+    tests that use it (a test's own monkeypatch may point elsewhere for its duration)."""
     from pipelines.build import build_warehouse
 
     root = tmp_path_factory.mktemp("selection")
@@ -213,14 +216,7 @@ def selection_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = ingest_paths([hand_made_drop(root / "drop")], quiet=True)
         assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
         build_warehouse()
-    return home
-
-
-@pytest.fixture()
-def selection(selection_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XINFANG_HOME", str(selection_home))
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    return selection_home
+        yield home
 
 
 def query(sql: str) -> list[dict]:

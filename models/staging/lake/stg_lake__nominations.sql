@@ -10,20 +10,13 @@ source as (
 
 ),
 
-counted as (
+latest_delivery as (
 
     select
         *,
         count(*) over (partition by year, cadre_id) as deliveries
 
     from source
-
-),
-
-latest_delivery as (
-
-    select *
-    from counted
     qualify row_number() over (
         partition by year, cadre_id
         order by _batch_id desc, _line_number desc
