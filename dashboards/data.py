@@ -475,7 +475,30 @@ def _read_cadres(con: Any, year: int | None, town: str | None) -> dict[str, Any]
         """,
         [year] + ([town] if town else []),
     )
+    out["selection"] = _selection(con, year)
     return out
+
+
+def _selection(con: Any, year: int) -> dict[str, Any]:
+    """和谐信访十件新事 · 先进个人评选 for the year, county-wide: the nominees with their evidence
+    (fct_nominee_evidence), the proposed shortlist (fct_cadre_shortlist) and the seed rules the
+    page's sentences quote (award_count, min_items)."""
+    def read(table: str, order: str) -> list[dict[str, Any]]:
+        return _records(
+            con,
+            f"select m.*, d.cadre_name, d.unit_name from marts.{table} as m "
+            f"left join marts.dim_cadre as d on d.cadre_id = m.cadre_id "
+            f"where m.year = ? order by m.{order}",
+            [year],
+        )
+
+    rules = dict(con.sql("select rule, value from seeds.candidate_eligibility").fetchall())
+    return {
+        "nominees": read("fct_nominee_evidence", "nominee_order"),
+        "shortlist": read("fct_cadre_shortlist", "shortlist_order"),
+        "award_count": int(rules["award_count"]),
+        "min_items": int(rules["min_items"]),
+    }
 
 
 def _read_handling(con: Any, year: int | None, scope: str) -> dict[str, Any]:

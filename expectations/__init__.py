@@ -13,6 +13,7 @@ MODULES = (
     "cadres",
     "cases",
     "case_events",
+    "nominations",
     "fct_cases",
     "fct_village_month",
     "fct_village_year",

@@ -1,4 +1,5 @@
-"""Shared building blocks of the raw-entity suites (villages, cadres, cases, case_events).
+"""Shared building blocks of the raw-entity suites (villages, cadres, cases, case_events,
+nominations).
 
 Every raw entity gets two suites:
 
@@ -21,7 +22,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from pipelines.gates.context import GateContext, file_label
-from pipelines.gates.spec import Check, Expect, Frame
+from pipelines.gates.spec import Check, Expect, Frame, Suite
 from pipelines.text import fold
 
 SHIFT_SAMPLE_ROWS = 2000  # quarantined rows read per file for the column-shift signature
@@ -430,4 +431,30 @@ def batch_checks(ctx: GateContext, entity: str) -> list[Check]:
         Check(f"{entity}.required_present", raw_table(entity), "error",
               "必填列（seeds.input_columns）在每个交付文件中都有值"),
         *vocabulary_checks(ctx, entity),
+    ]
+
+
+# ---------------------------------------------------------------- an entity with a key only
+def keyed_entity_suites(entity: str, key: str, staging: str, severity: str = "warn") -> list[Suite]:
+    """The two suites of an entity that needs no checks of its own: the shared delivery and
+    batch checks, its key unique within a file (`severity`), and raw → staging by that key."""
+
+    def entity_delivery_checks(ctx: GateContext) -> list[Check]:
+        return delivery_checks(entity)
+
+    def entity_delivery_frames(ctx: GateContext) -> Iterator[Frame]:
+        yield from delivery_frames(ctx, entity)
+
+    def entity_batch_checks(ctx: GateContext) -> list[Check]:
+        return [*batch_checks(ctx, entity), unique_check(entity, key, severity),
+                reconcile_check(entity, staging)]
+
+    def entity_batch_frames(ctx: GateContext) -> Iterator[Frame]:
+        yield from batch_frames(ctx, entity)
+        yield unique_frame(ctx, entity, key)
+        yield reconcile_frame(ctx, entity, staging, key)
+
+    return [
+        Suite(f"{entity}.delivery", "delivery", entity_delivery_checks, entity_delivery_frames),
+        Suite(f"{entity}.batches", "build", entity_batch_checks, entity_batch_frames),
     ]

@@ -4,7 +4,7 @@ One XLSX in Chinese, read only from the published warehouse (pipelines.warehouse
 ready to print and file:
 
     封面 · 考核摘要 · 一低四控 · 村居考核 · 需关注村居 · 示范村居命名与摘牌 · 漏登提示 · 干部考评 ·
-    先进个人候选 · 问责提示 · 办理质量 · 技术附表 · 数据说明
+    先进个人候选 · 十件新事候选与依据 · 问责提示 · 办理质量 · 技术附表 · 数据说明
 
 - 封面 (cover): the county (label `export.county_name`), the year, the as_of date, the build
   id, and lines left blank for 填报人, 审核人 and 日期, filled in by hand.
@@ -68,6 +68,9 @@ TITLE_STATUS, TITLE_REASON, SUBJECT, INDICATORS = "title_status", "title_reason"
 VOCABULARY_KINDS = {FUNNEL: "funnel_position", DIRECTION: "ranking_direction", UNIT: "ranked_unit",
                     TITLE_STATUS: "title_status", TITLE_REASON: "title_reason",
                     SUBJECT: "subject_code"}
+# the selection sheet's codes: each kind is its vocabulary's name
+VOCABULARY_KINDS |= {v: v for v in ("selection_basis", "deed_type", "award_decision",
+                                    "decision_reason", "disqualification_reason", "selection_note")}
 NUMBER_FORMATS = {
     INT: "#,##0", ITEMS: "#,##0", PEOPLE: "#,##0", PER_1K: "0.00", PCT: "0.0", DAYS: "0.0",
     NUM2: "0.00", NUM3: "0.000", PROB: "0.00",
@@ -289,6 +292,37 @@ def _flags_query(year: int) -> str:
         left join marts.dim_cadre as c on f.unit_type = 'cadre' and c.cadre_id = f.unit_id
         where f.year = {int(year)}
         order by f.unit_type desc, f.unit_id, f.indicator
+    """
+
+
+def _selection_query(year: int) -> str:
+    """十件新事候选与依据: the nominees with their evidence (fct_nominee_evidence); in a year
+    without nominations, the proposed shortlist (fct_cadre_shortlist)."""
+    return f"""
+        with nominees as (
+            select 'nominated' as selection_basis, nominee_order as selection_order, *
+            from marts.fct_nominee_evidence where year = {int(year)}
+        ),
+        shortlist as (
+            select 'shortlisted' as selection_basis, shortlist_order as selection_order, *
+            from marts.fct_cadre_shortlist
+            where year = {int(year)} and not exists (select 1 from nominees)
+        ),
+        listed as (
+            select * from nominees
+            union all by name
+            select * from shortlist
+        )
+        select
+            listed.*,
+            case
+                when not listed.is_registered then 'unregistered'
+                when listed.is_without_items then 'without_items'
+            end as selection_note,
+            c.cadre_name, c.post, c.unit_name
+        from listed
+        left join marts.dim_cadre as c on c.cadre_id = listed.cadre_id
+        order by listed.selection_order
     """
 
 
@@ -616,6 +650,33 @@ CANDIDATES = Sheet("advanced_candidates", _cadre_query(
     *(Column(f"{name}_eb", _cadre_rate_kind(name)) for name in CADRE_RANKED),
 ), frozen_columns=3, empty=("text.candidates_none", "definition.column.is_advanced_candidate"))
 
+SELECTION = Sheet("selection", _selection_query, (
+    Column("selection_basis", "selection_basis"),
+    Column("selection_order", INT),
+    *CADRE_NAMES,
+    Column("nominating_unit"),
+    Column("deed_type", "deed_type"),
+    Column("decision", "award_decision"),
+    Column("decision_reason", "decision_reason"),
+    Column("cases_assigned", ITEMS),
+    Column("closed", ITEMS),
+    Column("on_time_rate", PCT),
+    Column("on_time_rate_low", PCT),
+    Column("on_time_rate_high", PCT),
+    Column("ceased_rate", PCT),
+    Column("ceased_rate_low", PCT),
+    Column("ceased_rate_high", PCT),
+    Column("repeats_after_close", ITEMS),
+    Column("escalations", ITEMS),
+    Column("satisfaction_rate", PCT),
+    *RANK_COLUMNS,
+    Column("accountability_flags", INT),
+    Column("is_disqualified", BOOL),
+    Column("disqualification_reason", "disqualification_reason"),
+    Column("is_overlapping_next", BOOL),
+    Column("selection_note", "selection_note"),
+), frozen_columns=4, empty=("text.selection_sheet_none", "definition.sheet.selection"))
+
 FLAGS = Sheet("accountability_flags", _flags_query, (
     Column("unit_type", UNIT),
     Column("unit_id"),
@@ -692,7 +753,7 @@ NOTES = Sheet("notes", None, (
 
 SHEETS: tuple[Sheet, ...] = (
     COVER, SUMMARY, ONE_LOW, VILLAGES, ATTENTION, TITLES, UNDER_REGISTRATION, CADRES, CANDIDATES,
-    ESCALATIONS,
+    SELECTION, ESCALATIONS,
     FLAGS, HANDLING, APPENDIX, NOTES,
 )
 COPIED: tuple[Sheet, ...] = tuple(s for s in SHEETS if not s.form)  # the CSV/Parquet copies
@@ -722,6 +783,7 @@ DEFINITIONS: tuple[str, ...] = (
     "sheet.escalation_accountability",
     "column.is_under_registration_signal",
     "column.is_advanced_candidate",
+    "sheet.selection",
     "sheet.accountability_flags",
 )
 

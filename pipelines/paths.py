@@ -7,7 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
-ENTITIES = ("villages", "cadres", "cases", "case_events")
+# nominations (基层申报) are optional: a build without any has an empty raw table
+ENTITIES = ("villages", "cadres", "cases", "case_events", "nominations")
 AUDIT_TABLES = ("load_ledger", "quarantine", "builds", "quality_results")
 
 

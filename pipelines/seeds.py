@@ -23,10 +23,16 @@ class InputColumn:
     entity: str
     name: str
     label_zh: str
-    value_type: str  # text | datetime | vocabulary | positive_integer | year | identity
+    value_type: str  # text | datetime | vocabulary | positive_integer | year | identity | free_text
     vocabulary: str | None
     required: bool
     default: str | None
+
+    @property
+    def is_kept(self) -> bool:
+        """Free text (e.g. a nomination's 事迹简述) is accepted in a delivery but never stored:
+        it may name people (CONTRACT §2.4). Every other column has a lake column."""
+        return self.value_type != "free_text"
 
     @property
     def lake_name(self) -> str:
@@ -52,6 +58,11 @@ def input_columns(entity: str) -> tuple[InputColumn, ...]:
         )
         for r in rows
     )
+
+
+def kept_columns(entity: str) -> tuple[InputColumn, ...]:
+    """The input columns the raw lake stores (free text is not kept)."""
+    return tuple(c for c in input_columns(entity) if c.is_kept)
 
 
 @cache

@@ -55,7 +55,7 @@ CASE_DEFAULTS = {
 
 def lake_schema(entity: str) -> dict[str, pl.DataType]:
     """The lake layout of an entity: contract columns (identities as `_key`), then lineage."""
-    schema = {c.lake_name: LAKE_TYPES[c.value_type] for c in seeds.input_columns(entity)}
+    schema = {c.lake_name: LAKE_TYPES[c.value_type] for c in seeds.kept_columns(entity)}
     schema["_batch_id"] = pl.String()
     schema["_line_number"] = pl.Int64()
     return schema
@@ -130,7 +130,7 @@ class DemoWarehouse:
     """The session's demo warehouse and what was delivered to it."""
 
     home: Path  # $XINFANG_HOME with the published build
-    inbox: Path  # the default demo drop, exactly as `write_demo` wrote it (8 files)
+    inbox: Path  # the default demo drop, exactly as `write_demo` wrote it (9 files)
     thin: Path  # a folder holding THIN_VILLAGES_FILE only
     build_id: str  # the published build
 

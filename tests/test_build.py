@@ -136,6 +136,9 @@ def test_build_publishes_deduplicated_staging(make_lake):
     ]
     assert query(build_id, "select year, population from staging.stg_lake__villages "
                            "order by year nulls first") == [(None, 1000), (2010, 1100)]
+    # no nominations were ever delivered: the optional entity is an empty table, not an error
+    assert query(build_id, "select count(*) from raw.nominations") == [(0,)]
+    assert query(build_id, "select count(*) from marts.fct_nominee_evidence") == [(0,)]
     # seeds keep codes as text
     assert query(build_id, "select data_type from information_schema.columns where "
                            "table_schema = 'seeds' and table_name = 'value_aliases' "

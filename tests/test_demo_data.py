@@ -40,6 +40,7 @@ COUNTY_FILES = {
     "case_events_2009.csv",
     "case_events_2010.xlsx",
     "case_events_2011.csv",
+    "nominations.csv",
 }
 DATE_RE = re.compile(
     r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"

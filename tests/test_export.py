@@ -65,6 +65,9 @@ SOURCES = {
     "漏登提示": ("fct_under_registration_flags", "town_code, village_code"),
     "干部考评": ("fct_cadre_year", "cadre_id"),
     "先进个人候选": ("fct_cadre_candidates", "candidate_order"),
+    # the demo has nominations every year: the sheet shows the nominees (tests/test_nominations.py
+    # covers the shortlist and the empty year)
+    "十件新事候选与依据": ("fct_nominee_evidence", "nominee_order"),
     "问责提示": ("fct_accountability_flags", "unit_type desc, unit_id, indicator"),
     "办理质量": ("fct_handling_performance", SCOPE_ORDER),
 }

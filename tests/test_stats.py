@@ -387,3 +387,28 @@ def test_case_mix_expected_counts_by_subject() -> None:
     assert result["is_case_mix_adjusted"].all()
     np.testing.assert_allclose(result["funnel_target"][:2], [90.7 / 101, 50.7 / 101])
     assert result["eb_estimate"][1] > 0.6  # 5/10 on hard subjects is close to expected
+
+
+def test_binomial_interval_arrays_agree_with_the_tail_equations() -> None:
+    """The exact interval over arrays (the nominees' evidence) is the scalar one, row by row,
+    and solves its defining equations, checked here with math.comb: at the lower limit
+    P(X ≥ x) = 0.025, at the upper P(X ≤ x) = 0.025. Closed forms: 4 of 5 has upper
+    0.975^(1/5) = 0.994949 (P(X ≤ 4) = 1 − p⁵); 0 of 20 has upper 1 − 0.025^(1/20) = 0.168433."""
+    from pipelines.stats.rates import binomial_ci, binomial_ci_arrays
+
+    def tail_at_least(x: int, n: int, p: float) -> float:
+        return sum(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(x, n + 1))
+
+    x, n = [4, 2, 0, 3, 0], [5, 5, 20, 3, 0]
+    low, high = binomial_ci_arrays(x, n)
+    for i in range(4):
+        assert (low[i], high[i]) == pytest.approx(binomial_ci(x[i], n[i]), abs=1e-12)
+        if x[i] > 0:
+            assert tail_at_least(x[i], n[i], low[i]) == pytest.approx(0.025, abs=1e-9)
+        if x[i] < n[i]:
+            assert 1 - tail_at_least(x[i] + 1, n[i], high[i]) == pytest.approx(0.025, abs=1e-9)
+    assert high[0] == pytest.approx(0.975 ** (1 / 5), abs=1e-9)
+    assert (low[2], high[2]) == (0.0, pytest.approx(1 - 0.025 ** (1 / 20), abs=1e-9))
+    assert high[3] == 1.0 and math.isnan(low[4]) and math.isnan(high[4])
+    with pytest.raises(ValueError):
+        binomial_ci_arrays([6], [5])

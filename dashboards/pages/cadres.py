@@ -9,7 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboards import components, data, figures, fmt, i18n, tables
+from dashboards import components, data, figures, fmt, i18n, selection, tables
 from pipelines.stats import verdicts
 
 PATH = "/cadres"
@@ -113,6 +113,7 @@ def render(snap: data.Snapshot, lang: str) -> Any:
                 ),
             ]
         ),
+        selection.section(snap["selection"], lang),
     ]
 
 

@@ -29,6 +29,7 @@ STAGING_MODELS = (
     "stg_lake__cadres",
     "stg_lake__cases",
     "stg_lake__case_events",
+    "stg_lake__nominations",
 )
 _BUILD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -28,7 +28,7 @@ LINEAGE_COLUMNS = {"_batch_id": "varchar", "_line_number": "bigint"}
 def lake_columns(entity: str) -> dict[str, str]:
     """The lake schema of an entity as DuckDB types: contract columns (identities under their
     `_key` names), then the lineage columns."""
-    columns = {c.lake_name: SQL_TYPES[c.value_type] for c in seeds.input_columns(entity)}
+    columns = {c.lake_name: SQL_TYPES[c.value_type] for c in seeds.kept_columns(entity)}
     columns.update(LINEAGE_COLUMNS)
     return columns
 

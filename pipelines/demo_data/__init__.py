@@ -23,7 +23,7 @@ from pipelines.errors import UsageError
 __all__ = ["BROKEN_KINDS", "DropResult", "write_demo"]
 
 BROKEN_KINDS = broken_mod.KINDS
-ENTITY_PREFIXES = ("villages", "cadres", "cases", "case_events")
+ENTITY_PREFIXES = paths.ENTITIES
 
 
 def _target(out: Path | str | None) -> Path:

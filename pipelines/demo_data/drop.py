@@ -3,6 +3,7 @@ by chunk (one month at a time), so memory stays bounded whatever the number of i
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import polars as pl
 
 from pipelines.demo_data import cadres as cadres_mod
 from pipelines.demo_data import geography
+from pipelines.demo_data import nominations as nominations_mod
 from pipelines.demo_data.formats import Sink, Style, open_sink, write_table
 from pipelines.demo_data.geography import COMMUNITY, Geography
 from pipelines.demo_data.process import Process
@@ -158,6 +160,7 @@ def write_drop(
         result.files.append(Written(name, entity, style.describe(), rows))
 
     open_sinks: list[Sink] = []
+    handled: dict[int, Counter] = {}  # the county's nominations are drawn from these
     current_year: int | None = None
     sink_c = sink_e = None
 
@@ -188,6 +191,8 @@ def write_drop(
             sink_e.write(events)
             result.items_per_year[chunk.year] += cases.height
             result.events += events.height
+            if county:
+                handled.setdefault(chunk.year, Counter()).update(nominations_mod.assigned_counts(events))
             if advance is not None:
                 advance(n)
         close_year()
@@ -195,4 +200,10 @@ def write_drop(
         for s in open_sinks:
             s.abort()
         raise
+    if county:  # an extra file: the files above stay as they were
+        name = "nominations.csv"
+        style = Style("csv", "utf-8", "zh", "zh")
+        frame = nominations_mod.nominations_frame(seed, cad, handled)
+        rows = write_table(out / name, "nominations", style, frame)
+        result.files.append(Written(name, "nominations", style.describe(), rows))
     return result

@@ -22,7 +22,7 @@ def lake_schema(entity: str) -> dict[str, pl.DataType]:
         "text": pl.String(), "identity": pl.String(), "vocabulary": pl.String(),
         "datetime": pl.Datetime("us"), "positive_integer": pl.Int64(), "year": pl.Int64(),
     }
-    schema = {c.lake_name: types[c.value_type] for c in seeds.input_columns(entity)}
+    schema = {c.lake_name: types[c.value_type] for c in seeds.kept_columns(entity)}
     if entity == "case_events":
         schema["detail"] = pl.String()
     schema["_batch_id"] = pl.String()

@@ -33,7 +33,8 @@ REASONS = (
     "identity_in_field",
 )
 # which columns identify a record within one file; a repeat keeps the last row
-FILE_KEYS = {"cases": ("case_id",), "villages": ("village_code", "year"), "cadres": ("cadre_id",)}
+FILE_KEYS = {"cases": ("case_id",), "villages": ("village_code", "year"), "cadres": ("cadre_id",),
+             "nominations": ("year", "cadre_id")}
 
 DATE_RE = (
     r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
@@ -56,7 +57,7 @@ class Layout:
     header: list[str]
     positions: dict[str, int]  # contract column -> index in the header
     ignored: list[str]
-    identity_positions: set[int]
+    identity_positions: set[int]  # never copied to the quarantine: identities and free text
     # set for a source mapping's output: ragged source rows are counted against the source's
     # own header, and their values are withheld (a shifted free-text field could be anywhere)
     source_width: int | None = None
@@ -86,7 +87,8 @@ def map_header(entity: str, header: list[str], aliases: dict[str, str] | None = 
     if missing:
         names = "、".join(f"{c.label_zh}({c.name})" for c in missing)
         raise HeaderError(f"缺少必填列 {names}，无法识别为 {entity} 文件 (missing required columns)")
-    identity = {positions[c.name] for c in columns if c.value_type == "identity" and c.name in positions}
+    identity = {positions[c.name] for c in columns
+                if c.value_type in ("identity", "free_text") and c.name in positions}
     return Layout(entity, [str(h) for h in header], positions, ignored, identity)
 
 
@@ -183,7 +185,9 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime,
         v = pl.col(col.name)
         missing = r.is_null()
         err: pl.Expr | None = None
-        if col.value_type in ("text", "identity"):
+        if col.value_type == "free_text":  # accepted, never kept (it may name people)
+            value = pl.lit(None, dtype=pl.String)
+        elif col.value_type in ("text", "identity"):
             value = r
             if col.value_type == "text":
                 err = pl.when(r.str.contains(IDENTITY_RE)).then(pl.lit(f"identity_in_field|{col.name}"))

@@ -66,15 +66,22 @@ def binomial_ci(successes: float, trials: float, level: float = 0.95
                 ) -> tuple[float, float] | None:
     """Exact (Clopper–Pearson) interval (low, high) of successes / trials (module docstring);
     None without trials."""
-    if trials < 0 or successes < 0 or successes > trials:
+    low, high = binomial_ci_arrays([successes], [trials], level)
+    return None if np.isnan(low[0]) else (float(low[0]), float(high[0]))
+
+
+def binomial_ci_arrays(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """`binomial_ci` over arrays: (low, high), NaN where there are no trials."""
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    if (n < 0).any() or (x < 0).any() or (x > n).any():
         raise ValueError("need 0 <= successes <= trials")
-    if trials == 0:
-        return None
     alpha = 1.0 - level
-    low = 0.0 if successes == 0 else float(beta.ppf(alpha / 2, successes, trials - successes + 1))
-    high = 1.0 if successes == trials else float(beta.ppf(1 - alpha / 2, successes + 1,
-                                                          trials - successes))
-    return low, high
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(x > 0, beta.ppf(alpha / 2, np.maximum(x, 1e-300), n - x + 1), 0.0)
+        high = np.where(x < n, beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1e-300)), 1.0)
+    empty = n == 0
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
 def rate_ratio_ci_arrays(a, b, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

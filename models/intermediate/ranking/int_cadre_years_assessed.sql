@@ -10,6 +10,9 @@
 --     side; no accountability flag if required) and P(top decile) ≥ `min_p_top_decile`;
 --     at most `max_candidates` per year, highest probability first (then the better median
 --     rank, then cadre_id). An empty list is an honest answer.
+--   * disqualified (is_disqualified): an accountability flag disqualifies a cadre from the
+--     advanced-individual selection when `exclude_accountability_flagged` is set; the one
+--     home of that rule (eligibility, the nominees' evidence and the shortlist read it).
 with
 
 cadre_years as (
@@ -95,20 +98,32 @@ joined as (
 
 ),
 
-eligibility as (
+disqualified as (
 
     select
         joined.*,
-        not joined.is_insufficient_data
-        and joined.cases_assigned >= parameters.candidate_min_items
-        and (joined.is_registered or not parameters.is_candidate_registration_required)
-        and joined.indicators_beyond_95 <= parameters.candidate_max_indicators_beyond_95
-        and (joined.accountability_flags = 0 or not parameters.is_candidate_flag_excluding)
+        joined.accountability_flags > 0 and parameters.is_candidate_flag_excluding
+            as is_disqualified
+
+    from joined
+    cross join parameters
+
+),
+
+eligibility as (
+
+    select
+        disqualified.*,
+        not disqualified.is_insufficient_data
+        and disqualified.cases_assigned >= parameters.candidate_min_items
+        and (disqualified.is_registered or not parameters.is_candidate_registration_required)
+        and disqualified.indicators_beyond_95 <= parameters.candidate_max_indicators_beyond_95
+        and not disqualified.is_disqualified
             as is_candidate_eligible,
         parameters.candidate_min_p_top_decile,
         parameters.candidate_max_count
 
-    from joined
+    from disqualified
     cross join parameters
 
 ),

@@ -34,11 +34,12 @@ rules as (
         {{ pivot_seed('rule', {
             'min_items': 'integer', 'min_p_top_decile': 'double', 'max_candidates': 'integer',
             'require_registered': 'flag', 'max_indicators_beyond_95': 'integer',
-            'exclude_accountability_flagged': 'flag',
+            'exclude_accountability_flagged': 'flag', 'award_count': 'integer',
         }, prefix='candidate_', names={
             'max_candidates': 'candidate_max_count',
             'require_registered': 'is_candidate_registration_required',
             'exclude_accountability_flagged': 'is_candidate_flag_excluding',
+            'award_count': 'award_count',
         }) }}
 
     from eligibility
