@@ -441,3 +441,43 @@ def test_demo_page_section_and_sheet(ranked_demo):
     frame = export.read_workbook_data(2010).frames["selection"]
     assert frame[export.header(export.Column("cadre_id"), LABELS)].to_list() == [
         r["cadre_id"] for r in sorted(nominees, key=lambda r: r["nominee_order"])]
+
+
+def test_a_cadre_named_to_account_for_a_sensitive_period_escalation_is_disqualified(tmp_path):
+    """对号: an item lodged at the province on 2011-03-10 (in the sensitive period 03-01 to
+    03-15 of seeds/sensitive_periods.csv) names its lead C1 and responsible cadre C2; both
+    were nominated in 2011 and are disqualified for it; C3, nominated with an ordinary item,
+    is not. The same item is the row of fct_escalation_accountability."""
+    from pipelines.build import build_warehouse
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    write_csv(folder / "villages.csv", ["village_code", "village_name", "town_code", "town_name",
+                                        "kind", "population"], [["V1", "一村", "T1", "一镇", "village", 5000]])
+    write_csv(folder / "cadres.csv", ["cadre_id", "cadre_name", "unit_name"],
+              [[f"C{k}", f"干部{k}", "一镇纪委"] for k in (1, 2, 3)])
+    write_csv(folder / "cases.csv", CASE_HEADER, [
+        ["P1", "2011-03-10", "visit", "appeal", "land_compensation", "yes", "", "province", "V1"],
+        ["Q1", "2011-03-10", "letter", "appeal", "land_compensation", "yes", "", "county", "V1"],
+        ["Q2", "2011-06-10", "letter", "appeal", "land_compensation", "yes", "", "province", "V1"],
+    ])
+    write_csv(folder / "case_events.csv", EVENT_HEADER, [
+        ["P1", "assigned", "2011-03-10", "C1", "lead"],
+        ["P1", "assigned", "2011-03-10", "C2", "responsible"],
+        ["Q1", "assigned", "2011-03-10", "C3", "responsible"],
+        ["Q2", "assigned", "2011-06-10", "C3", "lead"],  # to the province, but not in a period
+    ])
+    write_csv(folder / "nominations.csv", NOMINATION_HEADER, [
+        [2011, f"C{k}", "", "一镇纪委", "化解信访积案", "", "", ""] for k in (1, 2, 3)])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINFANG_HOME", str(tmp_path / "home"))
+        result = ingest_paths([folder], quiet=True)
+        assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
+        build_warehouse()
+        evidence = {r["cadre_id"]: (r["is_disqualified"], r["disqualification_reason"])
+                    for r in query("select * from marts.fct_nominee_evidence")}
+        escalations = query("select case_id, lead_cadre_id, responsible_cadre_id "
+                            "from marts.fct_escalation_accountability")
+    assert evidence == {"C1": (True, "escalation_accountability"),
+                        "C2": (True, "escalation_accountability"), "C3": (False, None)}
+    assert escalations == [{"case_id": "P1", "lead_cadre_id": "C1", "responsible_cadre_id": "C2"}]

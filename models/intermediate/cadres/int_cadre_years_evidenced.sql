@@ -47,8 +47,11 @@ joined as (
         assessed.p_top_decile,
         assessed.accountability_flags,
         assessed.is_disqualified,
-        case when assessed.is_disqualified then 'accountability_flag' end
-            as disqualification_reason,
+        case
+            when assessed.is_disqualified and assessed.accountability_flags > 0
+                then 'accountability_flag'
+            when assessed.is_disqualified then 'escalation_accountability'
+        end as disqualification_reason,
         assessed.is_registered,
         assessed.is_candidate_eligible
 

@@ -10,9 +10,11 @@
 --     side; no accountability flag if required) and P(top decile) ≥ `min_p_top_decile`;
 --     at most `max_candidates` per year, highest probability first (then the better median
 --     rank, then cadre_id). An empty list is an honest answer.
---   * disqualified (is_disqualified): an accountability flag disqualifies a cadre from the
---     advanced-individual selection when `exclude_accountability_flagged` is set; the one
---     home of that rule (eligibility, the nominees' evidence and the shortlist read it).
+--   * disqualified (is_disqualified): an accountability flag, or being named to account for
+--     an item to the province or Beijing in a sensitive period that year (对号,
+--     int_escalations_listed), disqualifies a cadre from the advanced-individual selection
+--     when `exclude_accountability_flagged` is set; the one home of that rule (eligibility,
+--     the nominees' evidence and the shortlist read it).
 with
 
 cadre_years as (
@@ -37,6 +39,37 @@ flags as (
 
     select * from {{ ref('int_accountability_flags_listed') }}
     where unit_type = 'cadre'
+
+),
+
+escalated as (
+
+    select * from {{ ref('int_escalations_listed') }}
+
+),
+
+escalations as (
+
+    select
+        named.cadre_id,
+        named.year,
+        count(distinct named.case_id) as escalations_named
+
+    from (
+        select
+            case_id,
+            year,
+            lead_cadre_id as cadre_id
+        from escalated
+        union all
+        select
+            case_id,
+            year,
+            responsible_cadre_id as cadre_id
+        from escalated
+    ) as named
+    where named.cadre_id is not null
+    group by named.cadre_id, named.year
 
 ),
 
@@ -85,6 +118,7 @@ joined as (
         pivoted.* exclude (cadre_id, year),
         ranked.* exclude (unit_id, year),
         coalesce(flag_counts.accountability_flags, 0) as accountability_flags,
+        coalesce(escalations.escalations_named, 0) as escalations_named,
         registered.cadre_id is not null as is_registered
 
     from cadre_years
@@ -94,6 +128,8 @@ joined as (
         on cadre_years.cadre_id = ranked.unit_id and cadre_years.year = ranked.year
     left join flag_counts
         on cadre_years.cadre_id = flag_counts.cadre_id and cadre_years.year = flag_counts.year
+    left join escalations
+        on cadre_years.cadre_id = escalations.cadre_id and cadre_years.year = escalations.year
     left join registered on cadre_years.cadre_id = registered.cadre_id
 
 ),
@@ -102,8 +138,8 @@ disqualified as (
 
     select
         joined.*,
-        joined.accountability_flags > 0 and parameters.is_candidate_flag_excluding
-            as is_disqualified
+        (joined.accountability_flags > 0 or joined.escalations_named > 0)
+        and parameters.is_candidate_flag_excluding as is_disqualified
 
     from joined
     cross join parameters
