@@ -181,7 +181,8 @@ class Params:
     basically_satisfied_weight: float = 1.0
     county_code: str = "320982000000"
     # each range is (start, end), both inclusive: "MM-DD" recurs every year, "YYYY-MM-DD" is one date
-    sensitive_periods: tuple[tuple[str, str], ...] = (("03-01", "03-15"), ("09-25", "10-08"))
+    sensitive_periods: tuple[tuple[str, str], ...] = (
+        ("03-01", "03-15"), ("09-25", "10-08"), ("2011-06-25", "2011-07-05"))
     standard_max_per_1k: float = 3.0
     standard_max_repeat: int = 2
     standard_max_skip_level: int = 0
