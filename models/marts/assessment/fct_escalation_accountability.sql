@@ -8,22 +8,6 @@ escalated as (
 
     select * from {{ ref('int_escalations_listed') }}
 
-),
-
-final as (
-
-    select
-        year,
-        case_id,
-        received_date,
-        village_code,
-        town_code,
-        subject_code,
-        lead_cadre_id,
-        responsible_cadre_id
-
-    from escalated
-
 )
 
-select * from final
+select * from escalated
