@@ -14,6 +14,8 @@ MODULES = (
     "cases",
     "case_events",
     "nominations",
+    "surveys",
+    "information_adoptions",
     "fct_cases",
     "fct_village_month",
     "fct_village_year",

@@ -7,8 +7,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
-# nominations (基层申报) are optional: a build without any has an empty raw table
-ENTITIES = ("villages", "cadres", "cases", "case_events", "nominations")
+# nominations (基层申报) and the working registers (surveys 满意度调查, information_adoptions
+# 信息采用) are optional: a build without any delivery of them has an empty raw table
+ENTITIES = ("villages", "cadres", "cases", "case_events", "nominations", "surveys",
+            "information_adoptions")
 AUDIT_TABLES = ("load_ledger", "quarantine", "builds", "quality_results")
 
 

@@ -23,7 +23,7 @@ class InputColumn:
     entity: str
     name: str
     label_zh: str
-    value_type: str  # text | datetime | vocabulary | positive_integer | year | identity | free_text
+    value_type: str  # text | datetime | vocabulary | positive_integer | count | year | identity | free_text
     vocabulary: str | None
     required: bool
     default: str | None

@@ -38,6 +38,7 @@ LAKE_TYPES: dict[str, pl.DataType] = {
     "vocabulary": pl.String(),
     "datetime": pl.Datetime("us"),
     "positive_integer": pl.Int64(),
+    "count": pl.Int64(),
     "year": pl.Int64(),
 }
 

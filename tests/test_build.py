@@ -139,6 +139,10 @@ def test_build_publishes_deduplicated_staging(make_lake):
     # no nominations were ever delivered: the optional entity is an empty table, not an error
     assert query(build_id, "select count(*) from raw.nominations") == [(0,)]
     assert query(build_id, "select count(*) from marts.fct_nominee_evidence") == [(0,)]
+    # nor are the working registers (surveys, information adoptions): their marts are empty
+    assert query(build_id, "select count(*) from raw.surveys") == [(0,)]
+    assert query(build_id, "select count(*) from marts.fct_survey_year") == [(0,)]
+    assert query(build_id, "select count(*) from marts.fct_information_adoption_year") == [(0,)]
     # seeds keep codes as text
     assert query(build_id, "select data_type from information_schema.columns where "
                            "table_schema = 'seeds' and table_name = 'value_aliases' "

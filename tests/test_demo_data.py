@@ -41,6 +41,8 @@ COUNTY_FILES = {
     "case_events_2010.xlsx",
     "case_events_2011.csv",
     "nominations.csv",
+    "surveys.csv",
+    "information_adoptions.csv",
 }
 DATE_RE = re.compile(
     r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
@@ -137,7 +139,7 @@ def read_entity(path: Path, entity: str) -> pl.DataFrame:
             e = _parse_dates(e)
         elif col.vocabulary:
             e = e.str.to_lowercase().replace_strict(seeds.vocabulary(col.vocabulary), default=None)
-        elif col.value_type in ("positive_integer", "year"):
+        elif col.value_type in ("positive_integer", "count", "year"):
             e = e.cast(pl.Int64)
         exprs.append(e.alias(col.name))
     out = frame.select(exprs)

@@ -30,6 +30,8 @@ STAGING_MODELS = (
     "stg_lake__cases",
     "stg_lake__case_events",
     "stg_lake__nominations",
+    "stg_lake__surveys",
+    "stg_lake__information_adoptions",
 )
 _BUILD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

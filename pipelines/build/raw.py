@@ -20,6 +20,7 @@ SQL_TYPES = {
     "vocabulary": "varchar",
     "datetime": "timestamp",
     "positive_integer": "bigint",
+    "count": "bigint",
     "year": "bigint",
 }
 LINEAGE_COLUMNS = {"_batch_id": "varchar", "_line_number": "bigint"}

@@ -14,6 +14,7 @@ import polars as pl
 from pipelines.demo_data import cadres as cadres_mod
 from pipelines.demo_data import geography
 from pipelines.demo_data import nominations as nominations_mod
+from pipelines.demo_data import registers as registers_mod
 from pipelines.demo_data.formats import Sink, Style, open_sink, write_table
 from pipelines.demo_data.geography import COMMUNITY, Geography
 from pipelines.demo_data.process import Process
@@ -206,4 +207,12 @@ def write_drop(
         frame = nominations_mod.nominations_frame(seed, cad, handled)
         rows = write_table(out / name, "nominations", style, frame)
         result.files.append(Written(name, "nominations", style.describe(), rows))
+        years = sorted(handled)
+        for entity, frame in (  # the working registers (issue 11), from their own streams
+            ("surveys", registers_mod.surveys_frame(seed, geo, years)),
+            ("information_adoptions", registers_mod.adoptions_frame(seed, years)),
+        ):
+            name = f"{entity}.csv"
+            rows = write_table(out / name, entity, style, frame)
+            result.files.append(Written(name, entity, style.describe(), rows))
     return result

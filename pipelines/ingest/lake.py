@@ -20,7 +20,8 @@ from pipelines.fsutil import TMP_PREFIX, fsync_dir, remove_temporaries, tmp_sibl
 def lake_schema(entity: str) -> dict[str, pl.DataType]:
     types = {
         "text": pl.String(), "identity": pl.String(), "vocabulary": pl.String(),
-        "datetime": pl.Datetime("us"), "positive_integer": pl.Int64(), "year": pl.Int64(),
+        "datetime": pl.Datetime("us"), "positive_integer": pl.Int64(), "count": pl.Int64(),
+        "year": pl.Int64(),
     }
     schema = {c.lake_name: types[c.value_type] for c in seeds.kept_columns(entity)}
     if entity == "case_events":

@@ -187,7 +187,7 @@ def ingest_file(path: Path, entity_flag: str | None, sheet: str | None, key: byt
         return [head]
     if entity is None:
         head.status = "refused"
-        head.message = "无法从文件名识别数据类型，请以 villages/cadres/cases/case_events/nominations 开头命名或使用 --entity (unknown entity)"
+        head.message = "无法从文件名识别数据类型，请以 villages/cadres/cases/case_events/nominations/surveys/information_adoptions 开头命名或使用 --entity (unknown entity)"
         _ledger([head], sha, key_fp)
         return [head]
 

@@ -31,10 +31,15 @@ REASONS = (
     # added by this project (CONTRACT allows additions): a raw ID number or phone number found
     # in a column that is not an identity column, e.g. after a column shift; never stored.
     "identity_in_field",
+    # a part larger than its total, e.g. a survey's satisfied above its respondents
+    "count_exceeds_total",
 )
 # which columns identify a record within one file; a repeat keeps the last row
 FILE_KEYS = {"cases": ("case_id",), "villages": ("village_code", "year"), "cadres": ("cadre_id",),
-             "nominations": ("year", "cadre_id")}
+             "nominations": ("year", "cadre_id"), "surveys": ("survey_id",),
+             "information_adoptions": ("adoption_id",)}
+# parts that may not exceed their total within a row: entity -> [(part, total)]
+PART_OF_TOTAL = {"surveys": [("satisfied", "respondents")]}
 
 DATE_RE = (
     r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
@@ -126,6 +131,11 @@ def parse_declared(raw: pl.Expr, formats: str | Sequence[str]) -> pl.Expr:
     return pl.when(agree & (first >= pl.lit(EARLIEST_DECLARED))).then(first).otherwise(None)
 
 
+def _parse_count(raw: pl.Expr) -> pl.Expr:
+    digits = raw.str.extract(r"^\+?(\d{1,12})(?:\.0+)?$", 1)
+    return digits.cast(pl.Int64, strict=False)
+
+
 def _parse_positive_int(raw: pl.Expr) -> pl.Expr:
     digits = raw.str.extract(r"^\+?(\d{1,12})(?:\.0+)?$", 1)
     value = digits.cast(pl.Int64, strict=False)
@@ -204,6 +214,9 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime,
         elif col.value_type == "positive_integer":
             value = _parse_positive_int(r)
             err = pl.when(~missing & v.is_null()).then(pl.lit(f"bad_number|{col.name}"))
+        elif col.value_type == "count":  # a whole number, zero allowed
+            value = _parse_count(r)
+            err = pl.when(~missing & v.is_null()).then(pl.lit(f"bad_number|{col.name}"))
         elif col.value_type == "year":
             parsed = _parse_positive_int(r)
             value = pl.when(parsed.is_between(1949, 2100)).then(parsed).otherwise(None)
@@ -217,6 +230,9 @@ def check_chunk(layout: Layout, chunk: Chunk, load_time: datetime,
         if err is not None:
             errors.append(err)
 
+    for part, total in PART_OF_TOTAL.get(entity, []):
+        errors.append(pl.when(pl.col(part) > pl.col(total))
+                      .then(pl.lit(f"count_exceeds_total|{part}>{total}")))
     errors += list(extra_checks)
     error = pl.coalesce(errors) if errors else pl.lit(None, dtype=pl.String)
     checked = (
