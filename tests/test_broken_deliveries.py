@@ -269,5 +269,5 @@ def test_a_duplicate_delivery_is_the_ledgers_business(home, good_build, tmp_path
     gx = gx_results(second)
     assert gx.filter((pl.col("severity") == "error") & (pl.col("status") == "fail")).height == 0
     refused = gx.filter(pl.col("check_name") == "deliveries.refused_files").row(0, named=True)
-    assert refused["status"] == "pass" and "11 个文件" in refused["detail"]  # the 9 demo files and the 2 copies
+    assert refused["status"] == "pass" and "13 个文件" in refused["detail"]  # the 11 demo files and the 2 copies
     assert gx.filter(pl.col("status") == "fail").height == 0

@@ -44,8 +44,9 @@ def mart(name: str) -> pl.DataFrame:
 
 def test_every_file_adds_up(demo):
     ledger = audit.read("load_ledger")
-    # the demo's 9 files and the thin villages' one (conftest `demo_build`)
-    assert ledger.height == 9 + 1 and set(ledger["status"]) == {"loaded"}
+    # the demo's 11 files (cases, events, villages, cadres, nominations, the two registers) and
+    # the thin villages' one (conftest `demo_build`)
+    assert ledger.height == 11 + 1 and set(ledger["status"]) == {"loaded"}
     thin = ledger.filter(pl.col("file_name").str.ends_with("/" + THIN_VILLAGES_FILE))
     assert thin["rows_loaded"].to_list() == [3]
     assert (ledger["rows_read"] == ledger["rows_loaded"] + ledger["rows_quarantined"]).all()
