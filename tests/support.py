@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 import subprocess
@@ -23,6 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import polars as pl
+
+from pipelines import paths
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,3 +116,38 @@ def dashboard_server(home: Path, startup_seconds: float = 60) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-made drops (tests/test_nominations.py, tests/test_registers.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    text = "\n".join(",".join("" if v is None else str(v) for v in r) for r in [header, *rows])
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def exact_interval(x: int, n: int) -> tuple[float, float]:
+    """The exact (Clopper–Pearson) 95% interval of x of n, solved by bisection on the
+    binomial tails (math.comb; no scipy), independently of pipelines.stats:
+    P(X ≥ x | low) = 0.025, P(X ≤ x | high) = 0.025."""
+    def at_least(k: int, p: float) -> float:
+        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+    def solve(f) -> float:  # f rises with p from below 0 to above 0
+        a, b = 0.0, 1.0
+        for _ in range(200):
+            m = (a + b) / 2
+            a, b = (m, b) if f(m) < 0 else (a, m)
+        return (a + b) / 2
+
+    low = 0.0 if x == 0 else solve(lambda p: at_least(x, p) - 0.025)
+    high = 1.0 if x == n else solve(lambda p: 0.025 - (1 - at_least(x + 1, p)))
+    return low, high
+
+
+def lake(entity: str) -> pl.DataFrame:
+    files = sorted(paths.lake_dir(entity).glob("*.parquet"))
+    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()

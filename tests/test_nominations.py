@@ -27,7 +27,6 @@ A hand-made drop is delivered through `xinfang ingest` and built once for the mo
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ from pipelines import audit, paths
 from pipelines.ingest import ingest_paths
 from pipelines.labels import from_files
 from pipelines.warehouse import connect
+from tests.support import exact_interval, lake, write_csv
 
 LABELS = from_files()
 NOMINATION_HEADER = ["年度", "干部编号", "姓名", "申报单位", "事迹类型", "事迹简述", "评选结果",
@@ -47,35 +47,6 @@ NOMINATION_HEADER = ["年度", "干部编号", "姓名", "申报单位", "事迹
 FREE_TEXT = "调处一起十年积案，当事人王某某息访"  # a description naming someone: never kept
 AWARD_COUNT = 10  # seeds/candidate_eligibility.csv
 GOOD = [f"C{k:02d}" for k in (*range(2, 13), 15, 16, 17, 18)]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    text = "\n".join(",".join("" if v is None else str(v) for v in r) for r in [header, *rows])
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
-
-
-def exact_interval(x: int, n: int) -> tuple[float, float]:
-    """The exact (Clopper–Pearson) 95% interval of x of n, solved here by bisection on the
-    binomial tails (math.comb; no scipy): P(X ≥ x | low) = 0.025, P(X ≤ x | high) = 0.025."""
-    def at_least(k: int, p: float) -> float:
-        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
-
-    def solve(f) -> float:  # f rises with p from below 0 to above 0
-        a, b = 0.0, 1.0
-        for _ in range(200):
-            m = (a + b) / 2
-            a, b = (m, b) if f(m) < 0 else (a, m)
-        return (a + b) / 2
-
-    low = 0.0 if x == 0 else solve(lambda p: at_least(x, p) - 0.025)
-    high = 1.0 if x == n else solve(lambda p: 0.025 - (1 - at_least(x + 1, p)))
-    return low, high
-
-
-def lake(entity: str) -> pl.DataFrame:
-    files = sorted(paths.lake_dir(entity).glob("*.parquet"))
-    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
 
 
 # ---------------------------------------------------------------------------------------------

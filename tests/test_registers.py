@@ -14,51 +14,21 @@ The hand-made drop, worked by hand:
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 import pytest
 
 from pipelines import audit, paths
 from pipelines.ingest import ingest_paths
 from pipelines.warehouse import connect
+from tests.support import exact_interval, lake, write_csv
 
 SURVEY_HEADER = ["调查编号", "年度", "调查日期", "调查范围", "受访人数", "满意人数"]
 ADOPTION_HEADER = ["采用编号", "采用日期", "采用层级", "采用类型", "信息标题"]
 TITLE = "关于王某某反映问题的处理情况"  # a title naming someone: never kept
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    text = "\n".join(",".join("" if v is None else str(v) for v in r) for r in [header, *rows])
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
-
-
-def exact_interval(x: int, n: int) -> tuple[float, float]:
-    """The exact (Clopper–Pearson) 95% interval of x of n by bisection on the binomial tails
-    (math.comb; no scipy): P(X ≥ x | low) = 0.025, P(X ≤ x | high) = 0.025."""
-    def at_least(k: int, p: float) -> float:
-        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
-
-    def solve(f) -> float:  # f rises with p from below 0 to above 0
-        a, b = 0.0, 1.0
-        for _ in range(200):
-            m = (a + b) / 2
-            a, b = (m, b) if f(m) < 0 else (a, m)
-        return (a + b) / 2
-
-    low = 0.0 if x == 0 else solve(lambda p: at_least(x, p) - 0.025)
-    high = 1.0 if x == n else solve(lambda p: 0.025 - (1 - at_least(x + 1, p)))
-    return low, high
-
-
-def lake(entity: str) -> pl.DataFrame:
-    files = sorted(paths.lake_dir(entity).glob("*.parquet"))
-    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
 
 
 # ---------------------------------------------------------------------------------------------
