@@ -151,3 +151,29 @@ def exact_interval(x: int, n: int) -> tuple[float, float]:
 def lake(entity: str) -> pl.DataFrame:
     files = sorted(paths.lake_dir(entity).glob("*.parquet"))
     return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
+
+
+@contextmanager
+def built_home(drop: Path, home: Path) -> Iterator[Path]:
+    """`drop` ingested (every row loaded, none quarantined) and built into `home`, with
+    $XINFANG_HOME pointing at it while the context lasts."""
+    import pytest
+
+    from pipelines.build import build_warehouse
+    from pipelines.ingest import ingest_paths
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINFANG_HOME", str(home))
+        mp.setenv("DO_NOT_TRACK", "1")
+        result = ingest_paths([drop], quiet=True)
+        assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
+        build_warehouse()
+        yield home
+
+
+def query(sql: str) -> list[dict]:
+    """Rows of a read-only query on the published build of $XINFANG_HOME."""
+    from pipelines.warehouse import connect
+
+    with connect(require_build=True) as con:
+        return con.sql(sql).pl().to_dicts()

@@ -38,8 +38,7 @@ import pytest
 from pipelines import audit, paths
 from pipelines.ingest import ingest_paths
 from pipelines.labels import from_files
-from pipelines.warehouse import connect
-from tests.support import exact_interval, lake, write_csv
+from tests.support import built_home, exact_interval, lake, query, write_csv
 
 LABELS = from_files()
 NOMINATION_HEADER = ["年度", "干部编号", "姓名", "申报单位", "事迹类型", "事迹简述", "评选结果",
@@ -177,22 +176,9 @@ def hand_made_drop(folder: Path) -> Path:
 def selection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The hand-made drop delivered and built; $XINFANG_HOME points at it for the module's
     tests that use it (a test's own monkeypatch may point elsewhere for its duration)."""
-    from pipelines.build import build_warehouse
-
     root = tmp_path_factory.mktemp("selection")
-    home = root / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XINFANG_HOME", str(home))
-        mp.setenv("DO_NOT_TRACK", "1")
-        result = ingest_paths([hand_made_drop(root / "drop")], quiet=True)
-        assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
-        build_warehouse()
+    with built_home(hand_made_drop(root / "drop"), root / "home") as home:
         yield home
-
-
-def query(sql: str) -> list[dict]:
-    with connect(require_build=True) as con:
-        return con.sql(sql).pl().to_dicts()
 
 
 def test_nominee_evidence_worked_by_hand(selection):
@@ -419,8 +405,6 @@ def test_a_cadre_named_to_account_for_a_sensitive_period_escalation_is_disqualif
     03-15 of seeds/sensitive_periods.csv) names its lead C1 and responsible cadre C2; both
     were nominated in 2011 and are disqualified for it; C3, nominated with an ordinary item,
     is not. The same item is the row of fct_escalation_accountability."""
-    from pipelines.build import build_warehouse
-
     folder = tmp_path / "drop"
     folder.mkdir()
     write_csv(folder / "villages.csv", ["village_code", "village_name", "town_code", "town_name",
@@ -440,11 +424,7 @@ def test_a_cadre_named_to_account_for_a_sensitive_period_escalation_is_disqualif
     ])
     write_csv(folder / "nominations.csv", NOMINATION_HEADER, [
         [2011, f"C{k}", "", "一镇纪委", "化解信访积案", "", "", ""] for k in (1, 2, 3)])
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XINFANG_HOME", str(tmp_path / "home"))
-        result = ingest_paths([folder], quiet=True)
-        assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
-        build_warehouse()
+    with built_home(folder, tmp_path / "home"):
         evidence = {r["cadre_id"]: (r["is_disqualified"], r["disqualification_reason"])
                     for r in query("select * from marts.fct_nominee_evidence")}
         escalations = query("select case_id, lead_cadre_id, responsible_cadre_id "

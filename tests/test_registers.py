@@ -23,8 +23,7 @@ import pytest
 
 from pipelines import audit, paths
 from pipelines.ingest import ingest_paths
-from pipelines.warehouse import connect
-from tests.support import exact_interval, lake, write_csv
+from tests.support import built_home, exact_interval, lake, query, write_csv
 
 SURVEY_HEADER = ["调查编号", "年度", "调查日期", "调查范围", "受访人数", "满意人数"]
 ADOPTION_HEADER = ["采用编号", "采用日期", "采用层级", "采用类型", "信息标题"]
@@ -130,22 +129,9 @@ def hand_made_drop(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def registers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from pipelines.build import build_warehouse
-
     root = tmp_path_factory.mktemp("registers")
-    home = root / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XINFANG_HOME", str(home))
-        mp.setenv("DO_NOT_TRACK", "1")
-        result = ingest_paths([hand_made_drop(root / "drop")], quiet=True)
-        assert result.exit_code == 0 and sum(f.rows_quarantined for f in result.files) == 0
-        build_warehouse()
+    with built_home(hand_made_drop(root / "drop"), root / "home") as home:
         yield home
-
-
-def query(sql: str) -> list[dict]:
-    with connect(require_build=True) as con:
-        return con.sql(sql).pl().to_dicts()
 
 
 def test_survey_year_worked_by_hand(registers):
